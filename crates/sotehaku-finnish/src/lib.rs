@@ -1,0 +1,11 @@
+//! # sotehaku-finnish
+//!
+//! Finnish (and Swedish) text analysis for search: normalization, tokenization, morphology (base forms and compound
+//! parts), stop words and the domain lexicon, exposed as plain functions and as tantivy tokenizers and filters.
+//!
+//! ```
+//! assert_eq!(sotehaku_finnish::ANALYZER_VERSION > 0, true);
+//! ```
+
+/// Bumped whenever analysis output changes, so indexes built with an older chain are rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
