@@ -4,74 +4,52 @@
 //! adapter per publishing platform, politeness (robots.txt, per-host delays, back-off), a persistent frontier so a
 //! killed crawl resumes, and an archive of raw responses so ingest can be re-run offline.
 //!
-//! Its output is a stream of [`FetchedPage`]s; turning them into documents is the ingest crate's job.
+//! Its output is a stream of [`FetchedPage`]s ([`Archive::pages`] reads them back with their bodies); turning them
+//! into documents is the ingest crate's job.
 //!
 //! ```
 //! use sotehaku_crawl::FetchedPage;
 //! let page = FetchedPage::new("https://example.fi/uutiset/1", 200, "text/html; charset=utf-8", b"<html></html>".to_vec());
 //! assert!(page.is_html());
 //! ```
+//!
+//! A crawl from synchronous code (what `sotehaku crawl` does):
+//!
+//! ```no_run
+//! use sotehaku_crawl::{CrawlOptions, Crawler, NoopObserver, Registry, Selection};
+//! let registry = Registry::default_registry()?;
+//! let mut opts = CrawlOptions::new("crawl-out");
+//! opts.max_pages = Some(100);
+//! let crawler = Crawler::new(opts)?;
+//! let summary = crawler.run_blocking(&registry, &Selection::Sources(vec!["paijat-hame-news".into()]), &NoopObserver)?;
+//! for s in &summary.sources {
+//!     println!("{}: {} stored, {} unchanged, {} skipped by robots", s.source, s.stored, s.unchanged, s.skipped_robots);
+//! }
+//! for page in crawler.archive().pages()? {
+//!     let page = page?;
+//!     println!("{} ({} bytes)", page.url, page.body.len());
+//! }
+//! # Ok::<(), sotehaku_crawl::CrawlError>(())
+//! ```
 
-use serde::{Deserialize, Serialize};
+pub mod archive;
+pub mod canon;
+pub mod crawler;
+pub mod encoding;
+pub mod error;
+mod fetch;
+pub mod html;
+pub mod page;
+pub mod platform;
+pub mod registry;
+pub mod robots;
+mod store;
 
-/// One fetched resource, as handed to ingest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FetchedPage {
-    /// The URL that was requested (canonical form).
-    pub url: String,
-    /// The URL that answered, after redirects.
-    pub final_url: String,
-    /// Name of the source in the registry (e.g. `paijat-hame-news`), if the page came from a registered source.
-    pub source: Option<String>,
-    /// Which platform adapter produced it (`news`, `dynasty`, `ktweb`, `casem`, `mfiles`, `valtioneuvosto`, ...).
-    pub platform: Option<String>,
-    pub status: u16,
-    pub content_type: Option<String>,
-    /// The body exactly as received (after transfer decompression); decoding is ingest's job.
-    #[serde(skip)]
-    pub body: Vec<u8>,
-    pub fetched_at: chrono::DateTime<chrono::Utc>,
-    /// Robots directives from `X-Robots-Tag` and meta robots (lowercase, e.g. `noindex`).
-    #[serde(default)]
-    pub robots: Vec<String>,
-    /// Metadata the listing gave before the page was fetched (title, date, document type), as hints for ingest.
-    #[serde(default)]
-    pub hints: PageHints,
-}
-
-/// What a listing, feed or sitemap said about an item before it was fetched.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PageHints {
-    pub title: Option<String>,
-    /// A date string as the listing shows it.
-    pub date: Option<String>,
-    /// `news`, `minutes`, `agenda`, `attachment`, ...
-    pub kind: Option<String>,
-    /// The county code of the publisher when the registry knows it (e.g. `09`).
-    pub region: Option<String>,
-}
-
-impl FetchedPage {
-    pub fn new(url: &str, status: u16, content_type: &str, body: Vec<u8>) -> FetchedPage {
-        FetchedPage {
-            url: url.to_string(),
-            final_url: url.to_string(),
-            source: None,
-            platform: None,
-            status,
-            content_type: Some(content_type.to_string()),
-            body,
-            fetched_at: chrono::Utc::now(),
-            robots: Vec::new(),
-            hints: PageHints::default(),
-        }
-    }
-
-    pub fn is_html(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("html"))
-    }
-
-    pub fn is_pdf(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("pdf"))
-    }
-}
+pub use archive::Archive;
+pub use crawler::{
+    CrawlEvent, CrawlObserver, CrawlOptions, CrawlSummary, Crawler, NoopObserver, Overrides, PageOutcome, Selection,
+    SourceSummary,
+};
+pub use error::{CrawlError, Result};
+pub use page::{FetchedPage, PageHints};
+pub use registry::{NoindexPolicy, PlatformKind, Registry, Source};

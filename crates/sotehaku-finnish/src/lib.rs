@@ -7,5 +7,18 @@
 //! assert_eq!(sotehaku_finnish::ANALYZER_VERSION > 0, true);
 //! ```
 
+pub mod analyze;
+pub mod analyzers;
+pub mod cache;
+pub mod filters;
+pub mod lexicon;
+pub mod morphology;
+pub mod normalize;
+pub mod stopwords;
+pub mod tokenizer;
+pub mod vfst;
+
+pub use analyze::{analyze, expansions, AnalyzedToken};
+
 /// Bumped whenever analysis output changes, so indexes built with an older chain are rebuilt.
 pub const ANALYZER_VERSION: u32 = 1;

@@ -1,17 +1,41 @@
-//! The [`Ingester`]: one [`SourceRecord`] in, one [`Document`] with metadata out.
+//! The [`Ingester`]: one input — a [`SourceRecord`], a crawled [`FetchedPage`] or raw HTML/PDF bytes — in, one
+//! [`Document`] with every metadata field filled or explicitly empty out.
 //!
-//! First pass: keeps what the source gives, derives the rest with simple rules. The dedicated modules for dates,
-//! regions, themes and types replace these rules.
+//! The steps: decode ([`crate::decode`]) → main text and page metadata ([`crate::extract`], [`crate::pdf`]) →
+//! language ([`crate::language`]) → publication date ([`crate::date`]) → regions ([`crate::gazetteer`] plus the
+//! publisher) → themes ([`crate::themes`]) → type ([`crate::doctype`]).
 
-use crate::document::{DocType, Document, Language, PartialDate};
+use sotehaku_crawl::FetchedPage;
+
+use crate::date::{first_full_year, parse_date_str, publication_date};
+use crate::decode::decode_bytes;
+use crate::doctype::{self, TypeEvidence};
+use crate::document::{Document, Language, PartialDate};
+use crate::extract::{clean_text, extract_html, ExtractorKind, PageMeta};
+use crate::gazetteer::{Gazetteer, Lemmatizer, PlaceKind};
 use crate::input::SourceRecord;
+use crate::language::document_language;
+use crate::pdf::pdf_text;
 use crate::region::{Region, RegionTable};
+use crate::themes::ThemeTaxonomy;
 use crate::IngestError;
 
-/// Turns source records into documents. Cheap to share between threads.
+/// Largest HTML page accepted (bytes); larger pages are refused with an error, not truncated.
+pub const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
+
+/// Publishers whose documents are nation-wide (matched case-insensitively in the source name or URL host).
+const NATIONAL_PUBLISHERS: [&str; 16] = [
+    "finlex", "valtioneuvosto", "ministeriö", "stm.fi", "vm.fi", "thl", "kela", "eduskunta", "korkein",
+    "kho", "kko", "valvira", "avi.fi", "soteuudistus.fi", "kuntaliitto", "oikeus.fi",
+];
+
+/// Turns inputs into documents. Cheap to clone and share between threads.
 #[derive(Debug, Clone)]
 pub struct Ingester {
     regions: &'static RegionTable,
+    gazetteer: Gazetteer,
+    themes: ThemeTaxonomy,
+    extractor: ExtractorKind,
 }
 
 impl Default for Ingester {
@@ -20,89 +44,278 @@ impl Default for Ingester {
     }
 }
 
+/// Everything known about one input before the metadata is derived.
+#[derive(Debug, Default)]
+struct Raw {
+    id: Option<String>,
+    origin: Option<String>,
+    url: Option<String>,
+    source: String,
+    title: Option<String>,
+    text: String,
+    /// A date the source states as the document's (record field) — trusted first.
+    source_date: Option<String>,
+    meta: PageMeta,
+    /// Text of the page around the main text (header lines with "Julkaistu …").
+    header_text: String,
+    hint_date: Option<String>,
+    hint_kind: Option<String>,
+    hint_region: Option<String>,
+    hint_title: Option<String>,
+    platform: Option<String>,
+    fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 impl Ingester {
-    /// An ingester with the built-in data files.
+    /// An ingester with the built-in data files (regions, gazetteer, themes, site rules).
     pub fn new() -> Ingester {
-        Ingester { regions: RegionTable::builtin() }
+        Ingester {
+            regions: RegionTable::builtin(),
+            gazetteer: Gazetteer::builtin().clone(),
+            themes: ThemeTaxonomy::builtin().clone(),
+            extractor: ExtractorKind::Auto,
+        }
+    }
+
+    /// Uses a lemmatizer (e.g. the Finnish morphology's base forms) for place names and theme keywords.
+    pub fn with_lemmatizer(mut self, lemmatizer: Lemmatizer) -> Ingester {
+        self.gazetteer = self.gazetteer.with_lemmatizer(lemmatizer.clone());
+        self.themes = self.themes.with_lemmatizer(lemmatizer);
+        self
+    }
+
+    /// Chooses the main-text extraction method (default [`ExtractorKind::Auto`]).
+    pub fn with_extractor(mut self, kind: ExtractorKind) -> Ingester {
+        self.extractor = kind;
+        self
     }
 
     /// Builds a document from a record, keeping the metadata the source gives and deriving what it lacks.
+    /// Plain-text records are cleaned of boilerplate lines ("Hyppää pääsisältöön", related-document lists).
     pub fn process(&self, record: SourceRecord) -> Result<Document, IngestError> {
-        let text = normalize_text(&record.text);
-        if text.trim().is_empty() {
+        let text = clean_text(&normalize_text(&record.text));
+        self.build(Raw {
+            id: record.id,
+            origin: record.origin,
+            url: record.url,
+            source: record.source.unwrap_or_default(),
+            title: record.title,
+            text,
+            source_date: record.date,
+            ..Raw::default()
+        })
+    }
+
+    /// Builds a document from a page the crawler fetched: decodes the body by its headers and content, extracts
+    /// HTML or PDF text, and uses the listing's hints (title, date, kind, publisher region).
+    pub fn process_page(&self, page: &FetchedPage) -> Result<Document, IngestError> {
+        if !(200..300).contains(&page.status) {
+            return Err(IngestError::Invalid(format!("{}: HTTP status {}", page.final_url, page.status)));
+        }
+        let url = if page.final_url.is_empty() { page.url.clone() } else { page.final_url.clone() };
+        let mut raw = self.raw_from_bytes(&page.body, page.content_type.as_deref(), Some(&url), page.platform.as_deref())?;
+        raw.url = Some(url);
+        raw.source = page.source.clone().unwrap_or_default();
+        raw.hint_date = page.hints.date.clone();
+        raw.hint_kind = page.hints.kind.clone();
+        raw.hint_region = page.hints.region.clone();
+        raw.hint_title = page.hints.title.clone();
+        raw.platform = page.platform.clone();
+        raw.fetched_at = Some(page.fetched_at);
+        self.build(raw)
+    }
+
+    /// Builds a document from the bytes of an HTML, PDF or text file. `origin` names it in ids and errors.
+    pub fn process_bytes(&self, bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<Document, IngestError> {
+        let mut raw = self.raw_from_bytes(bytes, content_type, None, None)?;
+        raw.origin = Some(origin.to_string());
+        self.build(raw)
+    }
+
+    fn raw_from_bytes(
+        &self,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        url: Option<&str>,
+        platform: Option<&str>,
+    ) -> Result<Raw, IngestError> {
+        let ct = content_type.unwrap_or("").to_ascii_lowercase();
+        let is_pdf = ct.contains("application/pdf") || bytes.starts_with(b"%PDF-");
+        if is_pdf {
+            let text = pdf_text(bytes).map_err(|e| IngestError::Invalid(e.to_string()))?;
+            return Ok(Raw { text: clean_text(&text), ..Raw::default() });
+        }
+        if bytes.len() > MAX_HTML_BYTES {
+            return Err(IngestError::Invalid(format!(
+                "page of {} bytes is larger than the {} byte limit",
+                bytes.len(),
+                MAX_HTML_BYTES
+            )));
+        }
+        if looks_binary(bytes) {
+            return Err(IngestError::Invalid("binary data, not an HTML or text page".into()));
+        }
+        let decoded = decode_bytes(bytes, content_type);
+        let looks_html = ct.contains("html") || {
+            let head: String = decoded.text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+            head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<p>")
+        };
+        if !looks_html {
+            return Ok(Raw { text: clean_text(&normalize_text(&decoded.text)), ..Raw::default() });
+        }
+        let extracted = extract_html(&decoded.text, url, platform, self.extractor);
+        let header_text = crate::extract::full_text(&decoded.text).chars().take(3000).collect();
+        Ok(Raw {
+            title: extracted.meta.title.clone(),
+            text: normalize_text(&extracted.text),
+            meta: extracted.meta,
+            header_text,
+            ..Raw::default()
+        })
+    }
+
+    fn build(&self, raw: Raw) -> Result<Document, IngestError> {
+        let text = raw.text.trim().to_string();
+        if text.is_empty() {
             return Err(IngestError::Empty);
         }
-        let title = match record.title.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() => t.to_string(),
-            _ => first_line(&text).to_string(),
-        };
-        let id = match record.id.as_deref().map(str::trim) {
+        let title = [raw.title.as_deref(), raw.hint_title.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .find(|t| !t.is_empty())
+            .map(String::from)
+            .unwrap_or_else(|| first_line(&text).chars().take(300).collect());
+        let id = match raw.id.as_deref().map(str::trim) {
             Some(id) if !id.is_empty() => id.to_string(),
-            _ => match (&record.url, &record.origin) {
+            _ => match (raw.meta.canonical_url.as_ref().or(raw.url.as_ref()), &raw.origin) {
                 (Some(url), _) => format!("url:{url}"),
                 (None, Some(origin)) => format!("file:{origin}"),
                 (None, None) => return Err(IngestError::Invalid("a record needs an id, a URL or a file name".into())),
             },
         };
         let mut doc = Document::new(id, title, text);
-        doc.url = record.url.filter(|u| !u.trim().is_empty());
-        doc.source = record.source.unwrap_or_default();
-        doc.published = record.date.as_deref().and_then(|d| d.trim().parse::<PartialDate>().ok());
-        doc.language = Some(Language::Finnish);
-        doc.doc_type = guess_doc_type(&doc);
-        doc.regions = self.guess_regions(&doc);
+        doc.url = raw.url.clone().filter(|u| !u.trim().is_empty());
+        doc.source = raw.source.clone();
+        doc.fetched_at = raw.fetched_at;
+        doc.language = document_language(&doc.text).or_else(|| lang_from_attr(raw.meta.lang.as_deref()));
+        doc.published = self.choose_date(&raw, &doc);
+        doc.doc_type = doctype::guess(&TypeEvidence {
+            id: &doc.id,
+            source: &doc.source,
+            url: doc.url.as_deref(),
+            title: &doc.title,
+            text: &doc.text,
+            hint_kind: raw.hint_kind.as_deref(),
+            category: raw.meta.category.as_deref(),
+            page_type: raw.meta.page_type.as_deref(),
+        });
+        let year = doc.published.and_then(|d| d.year());
+        doc.regions = self.choose_regions(&raw, &doc, year);
+        doc.themes = self.themes.classify(&doc.title, &doc.text);
         Ok(doc)
     }
 
-    fn guess_regions(&self, doc: &Document) -> Vec<Region> {
-        let source = doc.source.to_lowercase();
-        if source.starts_with("helsingin kaupunki") {
-            return vec![Region::Helsinki];
+    fn choose_date(&self, raw: &Raw, doc: &Document) -> Option<PartialDate> {
+        if let Some(d) = raw.source_date.as_deref().and_then(parse_date_str) {
+            return Some(d);
         }
-        if source.starts_with("finlex") {
-            return vec![Region::National];
+        if let Some(d) = raw.meta.published {
+            return Some(d);
         }
-        let head: String = format!("{}\n{}", doc.title, doc.text.chars().take(2000).collect::<String>());
-        let mut found = Vec::new();
-        for info in self.regions.iter() {
-            if info.region == Region::National {
-                continue;
-            }
-            // The region's own name without its last letters catches its inflected forms (Päijät-Häme → Päijät-Häm).
-            let names = info.aliases.iter().filter(|a| a.chars().count() >= 5);
-            if names.into_iter().any(|a| head.contains(stem_prefix(a))) && !found.contains(&info.region) {
-                found.push(info.region);
+        let ref_year = raw.fetched_at.map(|t| crate::date::year_of(&t));
+        let text_ref = first_full_year(&doc.text).or(ref_year);
+        if !raw.header_text.is_empty() {
+            if let Some((d, _)) = publication_date(&raw.header_text, text_ref) {
+                return Some(d);
             }
         }
-        found
+        if let Some(d) = raw.hint_date.as_deref().and_then(parse_date_str) {
+            return Some(d);
+        }
+        let head = format!("{}\n\n{}", doc.title, doc.text);
+        publication_date(&head, text_ref).map(|(d, _)| d)
+    }
+
+    /// The publisher's region first (from the crawler's hint, the source name or a national publisher), then the
+    /// regions the title and text are about, by weighted mentions.
+    fn choose_regions(&self, raw: &Raw, doc: &Document, year: Option<i32>) -> Vec<Region> {
+        let mut publisher: Option<Region> = raw.hint_region.as_deref().and_then(|r| self.regions.resolve(r).ok());
+        let source_lower = doc.source.to_lowercase();
+        let host = doc.url.as_deref().map(str::to_lowercase).unwrap_or_default();
+        if publisher.is_none() {
+            if source_lower.starts_with("helsingin kaupunki") {
+                publisher = Some(Region::Helsinki);
+            } else if NATIONAL_PUBLISHERS.iter().any(|p| source_lower.contains(p) || host.contains(p))
+                || raw.platform.as_deref() == Some("valtioneuvosto")
+            {
+                publisher = Some(Region::National);
+            } else if !doc.source.is_empty() {
+                publisher = self
+                    .gazetteer
+                    .find(&doc.source)
+                    .into_iter()
+                    .find(|m| m.place.kind == PlaceKind::County)
+                    .map(|m| m.region_for_year(year));
+            }
+        }
+        let mut scores: Vec<(Region, f32)> = Vec::new();
+        let mut add = |region: Region, w: f32| match scores.iter_mut().find(|(r, _)| *r == region) {
+            Some((_, s)) => *s += w,
+            None => scores.push((region, w)),
+        };
+        for m in self.gazetteer.find(&doc.title) {
+            add(m.region_for_year(year), 3.0 * m.place.kind.weight());
+        }
+        for m in self.gazetteer.find(&doc.text) {
+            add(m.region_for_year(year), m.place.kind.weight());
+        }
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let top = scores.first().map(|s| s.1).unwrap_or(0.0);
+        let total: f32 = scores.iter().map(|s| s.1).sum();
+        let mut out: Vec<Region> = Vec::new();
+        if let Some(p) = publisher {
+            out.push(p);
+        } else if scores.len() >= 4 && top < 0.4 * total {
+            // Many regions, none dominant: a nation-wide text.
+            out.push(Region::National);
+        }
+        let floor = if out.is_empty() { 1.0 } else { 2.0f32.max(0.3 * top) };
+        for (region, score) in scores {
+            if out.len() >= 5 {
+                break;
+            }
+            if score >= floor.max(0.3 * top) && !out.contains(&region) {
+                out.push(region);
+            }
+        }
+        out
     }
 }
 
-fn stem_prefix(name: &str) -> &str {
-    let cut = name.char_indices().rev().nth(1).map(|(i, _)| i).unwrap_or(name.len());
-    &name[..cut]
+fn lang_from_attr(lang: Option<&str>) -> Option<Language> {
+    let l = lang?.split(['-', '_']).next()?.to_ascii_lowercase();
+    match l.as_str() {
+        "fi" => Some(Language::Finnish),
+        "sv" => Some(Language::Swedish),
+        "en" => Some(Language::English),
+        "" => None,
+        _ => Some(Language::Other),
+    }
 }
 
-fn guess_doc_type(doc: &Document) -> DocType {
-    let source = doc.source.to_lowercase();
-    let title = doc.title.to_lowercase();
-    if source.contains("kho") || source.contains("kko") || doc.id.starts_with("ECLI:") {
-        DocType::CourtRuling
-    } else if source.contains("säädöskokoelma") {
-        DocType::Statute
-    } else if source.contains("ahjo") {
-        DocType::Decision
-    } else if title.contains("kysymyksiä ja vastauksia") {
-        DocType::QuestionsAndAnswers
-    } else if title.contains("muistio") {
-        DocType::Memo
-    } else if title.contains("pöytäkirja") {
-        DocType::Minutes
-    } else if doc.text.contains("Tiedote ") {
-        DocType::PressRelease
-    } else {
-        DocType::Other
+/// Binary junk: NUL bytes or many control bytes in the first 8 KiB (UTF-16 text is recognised and allowed).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.is_empty() {
+        return false;
     }
+    let decoded = decode_bytes(sample, None);
+    if decoded.evidence == "utf16-heuristic" || decoded.evidence == "bom" {
+        return false;
+    }
+    let controls = sample.iter().filter(|&&b| b < 0x09 || (0x0E..0x20).contains(&b)).count();
+    controls * 20 > sample.len()
 }
 
 fn first_line(text: &str) -> &str {
@@ -112,9 +325,10 @@ fn first_line(text: &str) -> &str {
 /// Removes characters that only get in the way of search and display: NUL and other C0 controls except newline and
 /// tab, and the replacement character left by broken decoding.
 fn normalize_text(text: &str) -> String {
-    text.chars()
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
         .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
         .filter(|&c| c != '\u{FFFD}')
-        .collect::<String>()
-        .replace("\r\n", "\n")
+        .collect()
 }

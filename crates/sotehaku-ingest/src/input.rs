@@ -53,7 +53,7 @@ pub enum InputError {
     LineTooLong { path: PathBuf, line: usize },
     #[error("{path}: file larger than {MAX_TEXT_FILE_BYTES} bytes, skipped")]
     FileTooLarge { path: PathBuf },
-    #[error("{path}: unsupported input (expected .jsonl, .jsonl.zst, .ndjson or .txt)")]
+    #[error("{path}: unsupported input (expected .jsonl, .jsonl.zst, .ndjson, .txt, .html, .htm or .pdf)")]
     Unsupported { path: PathBuf },
 }
 
@@ -70,7 +70,7 @@ pub fn read_inputs<P: AsRef<Path>>(paths: &[P]) -> impl Iterator<Item = InputIte
     errors.into_iter().map(Err).chain(files.into_iter().flat_map(read_file))
 }
 
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+pub(crate) fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             let entries = match std::fs::read_dir(path) {

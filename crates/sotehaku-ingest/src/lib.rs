@@ -21,13 +21,26 @@
 //! assert_eq!(doc.published.unwrap().to_string(), "2022-02-02");
 //! ```
 
+pub mod batch;
+pub mod date;
+pub mod decode;
+pub mod dedup;
+pub mod doctype;
 mod document;
 mod enrich;
+pub mod extract;
+pub mod gazetteer;
 mod input;
+pub mod language;
+pub mod pdf;
 mod region;
+pub mod themes;
 
 pub use document::{DateParseError, DocType, Document, Language, PartialDate, Theme, UnknownDocType};
-pub use enrich::Ingester;
+pub use batch::{ingest_paths, FileError};
+pub use dedup::{DedupOutcome, Deduplicator};
+pub use enrich::{Ingester, MAX_HTML_BYTES};
+pub use themes::ThemeTaxonomy;
 pub use input::{read_inputs, InputError, InputItem, SourceRecord};
 pub use region::{Region, RegionInfo, RegionTable, RegionTableError, UnknownRegion, UnknownRegionName};
 

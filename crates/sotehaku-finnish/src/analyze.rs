@@ -1,0 +1,531 @@
+//! Word analysis with fallbacks, and the plain-function API used by `sotehaku analyze` and by query expansion.
+//!
+//! [`WordAnalyzer::analyze_word`] turns one token (as the tokenizer emits it, case kept) into its base forms and
+//! compound parts, trying in order:
+//! 1. numbers and symbols (`2022`, `611/2021`, `§`) — returned unchanged;
+//! 2. a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveys") — the written part without its hyphen;
+//! 3. the domain lexicon (`Pirhassa` → pirha, `soten` → sote, `HUSissa` → hus);
+//! 4. the dictionary (the voikko-fi morphology; every distinct base form is kept);
+//! 5. hyphenated words the dictionary does not know — the part after the last hyphen analysed, the prefix kept
+//!    (`HUS-yhtymän` → hus-yhtymä, parts hus + yhtymä);
+//! 6. a lexicon word starting a compound (`sotekeskuksessa` → sote + keskus = sotekeskus);
+//! 7. the Finnish Snowball stemmer (the same algorithm as tantivy's `Stemmer::new(Language::Finnish)`); acronyms
+//!    and words with digits are only lowercased (source "snowball" means "fallback" for them).
+//!
+//! Results are cached ([`crate::cache::AnalysisCache`]). Base forms and parts are lowercase.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+use crate::cache::{AnalysisCache, DEFAULT_CAPACITY};
+use crate::lexicon::{EntryKind, Lexicon};
+use crate::morphology::Morphology;
+use crate::stopwords::StopWords;
+use crate::tokenizer::FinnishTokenizer;
+
+/// Longest word (in bytes) given to the dictionary; longer words go straight to the fallbacks.
+const MAX_DICTIONARY_WORD_BYTES: usize = 80;
+/// Most hyphen-separated pieces looked at in one word.
+const MAX_HYPHEN_PIECES: usize = 8;
+/// Shortest remainder (in chars) after a lexicon compound head (`sote` + `keskus`).
+const MIN_COMPOUND_REST_CHARS: usize = 3;
+
+/// Where an analysis came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The morphological dictionary.
+    Dictionary,
+    /// The domain lexicon.
+    Lexicon,
+    /// A hyphenated word analysed by its last part, or a hyphen-ellipsis.
+    Hyphen,
+    /// The Snowball stemmer fallback.
+    Snowball,
+    /// A number or symbol, kept unchanged.
+    Number,
+    /// A stop word (not indexed).
+    Stopword,
+}
+
+impl Source {
+    /// The name used in [`AnalyzedToken::source`] and in `sotehaku analyze` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Dictionary => "dictionary",
+            Source::Lexicon => "lexicon",
+            Source::Hyphen => "hyphen",
+            Source::Snowball => "snowball",
+            Source::Number => "number",
+            Source::Stopword => "stopword",
+        }
+    }
+}
+
+/// The analysis of one word form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordAnalysis {
+    /// Distinct lowercase base forms (at least one).
+    pub base_forms: Vec<String>,
+    /// Distinct lowercase compound parts; a word that is not a compound has its base form(s) here, so that the
+    /// parts field also finds simple words.
+    pub compound_parts: Vec<String>,
+    /// Which step produced the analysis.
+    pub source: Source,
+}
+
+/// One reading of a word from a dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DictionaryEntry {
+    /// The base form (any case).
+    pub base_form: String,
+    /// Compound parts (base forms of the parts); empty or a single element for a simple word.
+    pub compound_parts: Vec<String>,
+}
+
+/// A source of dictionary analyses (the voikko-fi morphology by default; tests may plug in others).
+pub trait Dictionary: Send + Sync {
+    /// All readings of `word` (case as written); empty when the word is unknown.
+    fn lookup(&self, word: &str) -> Vec<DictionaryEntry>;
+}
+
+/// A dictionary that knows no words (only lexicon and fallbacks apply).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDictionary;
+
+impl Dictionary for NoDictionary {
+    fn lookup(&self, _word: &str) -> Vec<DictionaryEntry> {
+        Vec::new()
+    }
+}
+
+/// The word analyzer: dictionary, lexicon and fallbacks, with an optional cache.
+pub struct WordAnalyzer {
+    dictionary: Arc<dyn Dictionary>,
+    lexicon: &'static Lexicon,
+    stemmer: frostem::Stemmer,
+    cache: Option<AnalysisCache>,
+}
+
+impl std::fmt::Debug for WordAnalyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordAnalyzer")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WordAnalyzer {
+    /// An analyzer over `dictionary` and the built-in lexicon, caching up to `cache_capacity` word forms
+    /// (`None`: no cache).
+    pub fn new(dictionary: Arc<dyn Dictionary>, cache_capacity: Option<usize>) -> Self {
+        WordAnalyzer {
+            dictionary,
+            lexicon: Lexicon::builtin(),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::Finnish),
+            cache: cache_capacity.map(AnalysisCache::new),
+        }
+    }
+
+    /// The built-in analyzer (voikko-fi morphology, built-in lexicon, a shared cache of
+    /// [`DEFAULT_CAPACITY`] word forms), shared by all chains.
+    pub fn builtin() -> &'static Arc<WordAnalyzer> {
+        static BUILTIN: OnceLock<Arc<WordAnalyzer>> = OnceLock::new();
+        BUILTIN.get_or_init(|| Arc::new(WordAnalyzer::new(builtin_dictionary(), Some(DEFAULT_CAPACITY))))
+    }
+
+    /// The built-in dictionary and lexicon without a cache (for measuring the uncached speed).
+    pub fn uncached() -> WordAnalyzer {
+        WordAnalyzer::new(builtin_dictionary(), None)
+    }
+
+    /// Analyses one token (as the tokenizer emits it).
+    ///
+    /// ```
+    /// use sotehaku_finnish::analyze::{Source, WordAnalyzer};
+    /// let a = WordAnalyzer::builtin().analyze_word("HUS-yhtymän");
+    /// assert_eq!(a.base_forms, ["hus-yhtymä"]);
+    /// assert_eq!(WordAnalyzer::builtin().analyze_word("2022").base_forms, ["2022"]);
+    /// ```
+    pub fn analyze_word(&self, word: &str) -> Arc<WordAnalysis> {
+        if let Some(cache) = &self.cache {
+            if let Some(hit) = cache.get(word) {
+                return hit;
+            }
+            let analysis = Arc::new(self.analyze_uncached(word));
+            cache.insert(word, Arc::clone(&analysis));
+            analysis
+        } else {
+            Arc::new(self.analyze_uncached(word))
+        }
+    }
+
+    fn analyze_uncached(&self, word: &str) -> WordAnalysis {
+        if !word.chars().any(char::is_alphabetic) {
+            let w = word.to_string();
+            return WordAnalysis {
+                base_forms: vec![w.clone()],
+                compound_parts: vec![w],
+                source: Source::Number,
+            };
+        }
+        if let Some(stem) = word.strip_suffix('-') {
+            let lower = stem.to_lowercase();
+            let base = self.lexicon.lookup(&lower).map(|e| e.term.clone()).unwrap_or(lower);
+            return WordAnalysis {
+                base_forms: vec![base.clone()],
+                compound_parts: vec![base],
+                source: Source::Hyphen,
+            };
+        }
+        if let Some(a) = self.simple(word) {
+            return a;
+        }
+        if word.contains('-') {
+            if let Some(a) = self.hyphenated(word) {
+                return a;
+            }
+        }
+        if let Some(a) = self.lexicon_compound(word) {
+            return a;
+        }
+        self.snowball(word)
+    }
+
+    /// Lexicon, then dictionary, for a word without special handling.
+    fn simple(&self, word: &str) -> Option<WordAnalysis> {
+        if !word.contains('-') {
+            if let Some(entry) = self.lexicon.lookup(word) {
+                let t = entry.term.clone();
+                return Some(WordAnalysis {
+                    base_forms: vec![t.clone()],
+                    compound_parts: vec![t],
+                    source: Source::Lexicon,
+                });
+            }
+        }
+        self.dictionary_analysis(word)
+    }
+
+    fn dictionary_analysis(&self, word: &str) -> Option<WordAnalysis> {
+        if word.len() > MAX_DICTIONARY_WORD_BYTES {
+            return None;
+        }
+        let mut entries = self.dictionary.lookup(word);
+        if entries.is_empty() && word.chars().any(char::is_uppercase) {
+            entries = self.dictionary.lookup(&word.to_lowercase());
+        }
+        if entries.is_empty() {
+            return None;
+        }
+        let mut base_forms: Vec<String> = Vec::new();
+        let mut compound_parts: Vec<String> = Vec::new();
+        for entry in entries {
+            let base = entry.base_form.to_lowercase();
+            if entry.compound_parts.len() >= 2 {
+                for part in &entry.compound_parts {
+                    push_distinct(&mut compound_parts, part.to_lowercase());
+                }
+            } else {
+                push_distinct(&mut compound_parts, base.clone());
+            }
+            push_distinct(&mut base_forms, base);
+        }
+        base_forms.retain(|b| !b.is_empty());
+        compound_parts.retain(|b| !b.is_empty());
+        if base_forms.is_empty() {
+            return None;
+        }
+        Some(WordAnalysis {
+            base_forms,
+            compound_parts,
+            source: Source::Dictionary,
+        })
+    }
+
+    /// `HUS-yhtymän` → hus-yhtymä (parts hus, yhtymä).
+    fn hyphenated(&self, word: &str) -> Option<WordAnalysis> {
+        let (prefix, last) = word.rsplit_once('-')?;
+        if prefix.is_empty() || last.is_empty() || !last.chars().any(char::is_alphabetic) {
+            return None;
+        }
+        let tail = self
+            .simple(last)
+            .or_else(|| self.lexicon_compound(last))
+            .unwrap_or_else(|| self.snowball(last));
+        let prefix = prefix.to_lowercase();
+        let mut compound_parts = Vec::new();
+        for piece in prefix.split('-').filter(|p| !p.is_empty()).take(MAX_HYPHEN_PIECES) {
+            push_distinct(&mut compound_parts, piece.to_string());
+        }
+        for part in &tail.compound_parts {
+            push_distinct(&mut compound_parts, part.clone());
+        }
+        let base_forms = tail.base_forms.iter().map(|b| format!("{prefix}-{b}")).collect();
+        Some(WordAnalysis {
+            base_forms,
+            compound_parts,
+            source: Source::Hyphen,
+        })
+    }
+
+    /// `sotekeskuksessa` → sotekeskus (parts sote, keskus).
+    fn lexicon_compound(&self, word: &str) -> Option<WordAnalysis> {
+        let lower = word.to_lowercase();
+        for head in self.lexicon.compound_heads() {
+            let Some(rest) = lower.strip_prefix(head.term.as_str()) else {
+                continue;
+            };
+            if rest.chars().count() < MIN_COMPOUND_REST_CHARS {
+                continue;
+            }
+            let Some(tail) = self.dictionary_analysis(rest) else {
+                continue;
+            };
+            let base_forms = tail.base_forms.iter().map(|b| format!("{}{b}", head.term)).collect();
+            let mut compound_parts = vec![head.term.clone()];
+            for p in tail.compound_parts {
+                push_distinct(&mut compound_parts, p);
+            }
+            return Some(WordAnalysis {
+                base_forms,
+                compound_parts,
+                source: Source::Lexicon,
+            });
+        }
+        None
+    }
+
+    /// The last fallback: the Snowball stem, except that acronyms (`PHSOTEY`, `ICT`) and words containing digits
+    /// (`lastensuojelupäivät2018`) are only lowercased — stemming them only does harm.
+    fn snowball(&self, word: &str) -> WordAnalysis {
+        let lower = word.to_lowercase();
+        let acronym = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && word.chars().count() >= 2;
+        let stem = if acronym || word.chars().any(char::is_numeric) {
+            lower
+        } else {
+            self.stemmer.stem(&lower).into_owned()
+        };
+        WordAnalysis {
+            base_forms: vec![stem.clone()],
+            compound_parts: vec![stem],
+            source: Source::Snowball,
+        }
+    }
+}
+
+fn push_distinct(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The dictionary used by the built-in analyzer: the voikko-fi morphology.
+fn builtin_dictionary() -> Arc<dyn Dictionary> {
+    Arc::new(VoikkoDictionary)
+}
+
+/// The voikko-fi morphology ([`Morphology::builtin`]) as a [`Dictionary`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VoikkoDictionary;
+
+impl Dictionary for VoikkoDictionary {
+    fn lookup(&self, word: &str) -> Vec<DictionaryEntry> {
+        Morphology::builtin()
+            .analyze(word)
+            .into_iter()
+            .map(|a| DictionaryEntry {
+                base_form: a.base_form,
+                compound_parts: a.compound_parts,
+            })
+            .collect()
+    }
+}
+
+/// One token of [`analyze`]: what `sotehaku analyze` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnalyzedToken {
+    /// The token as written in the text (the original slice the offsets cover).
+    pub text: String,
+    /// Byte offset where the token starts in the text.
+    pub offset_from: usize,
+    /// Byte offset where the token ends in the text (exclusive).
+    pub offset_to: usize,
+    /// The base forms indexed for the token (empty for stop words).
+    pub base_forms: Vec<String>,
+    /// The compound parts indexed in the parts field (empty for stop words).
+    pub compound_parts: Vec<String>,
+    /// "dictionary", "lexicon", "hyphen", "snowball", "number" or "stopword".
+    pub source: &'static str,
+}
+
+/// Analyses a text the way the `fi_base` and `fi_parts` chains do and returns every token, stop words included.
+///
+/// ```
+/// let tokens = sotehaku_finnish::analyze("Pirhan sote:n");
+/// assert_eq!(tokens[0].base_forms, ["pirha"]);
+/// assert_eq!(tokens[1].text, "sote:n");
+/// assert_eq!(tokens[1].base_forms, ["sote"]);
+/// ```
+pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
+    let analyzer = WordAnalyzer::builtin();
+    let stop = StopWords::finnish();
+    let mut tokenizer = FinnishTokenizer::keep_case();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        let surface = text
+            .get(token.offset_from..token.offset_to)
+            .unwrap_or(&token.text)
+            .to_string();
+        if stop.contains(&token.text) {
+            out.push(AnalyzedToken {
+                text: surface,
+                offset_from: token.offset_from,
+                offset_to: token.offset_to,
+                base_forms: Vec::new(),
+                compound_parts: Vec::new(),
+                source: Source::Stopword.as_str(),
+            });
+            continue;
+        }
+        let a = analyzer.analyze_word(&token.text);
+        out.push(AnalyzedToken {
+            text: surface,
+            offset_from: token.offset_from,
+            offset_to: token.offset_to,
+            base_forms: a.base_forms.clone(),
+            compound_parts: a.compound_parts.clone(),
+            source: a.source.as_str(),
+        });
+    }
+    out
+}
+
+/// The base-form sequence of a phrase (stop words dropped), used to compare phrases regardless of inflection.
+fn phrase_key(phrase: &str) -> Vec<String> {
+    analyze(phrase)
+        .into_iter()
+        .filter(|t| t.source != Source::Stopword.as_str())
+        .map(|t| t.base_forms.first().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// Abbreviation ↔ expansion for query-side expansion, from the lexicon: `"sote"` gives
+/// `["sosiaali- ja terveydenhuolto", …]`, and `"sosiaali- ja terveydenhuollon"` gives `["sote", …]` (the other
+/// expansions of the same term included). Inflected input is recognised (`"Pirhan"` → Pirha's expansions).
+/// Returns an empty list when nothing matches. Phrases are lowercase.
+///
+/// ```
+/// let e = sotehaku_finnish::expansions("sote");
+/// assert!(e.iter().any(|p| p == "sosiaali- ja terveydenhuolto"));
+/// assert!(sotehaku_finnish::expansions("sosiaali- ja terveydenhuolto").contains(&"sote".to_string()));
+/// ```
+pub fn expansions(word: &str) -> Vec<String> {
+    let lexicon = Lexicon::builtin();
+    let input = word.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if input.is_empty() || input.len() > 200 {
+        return Vec::new();
+    }
+    let direct = lexicon.entry(&input).or_else(|| {
+        if input.contains(' ') {
+            None
+        } else {
+            lexicon.lookup(&input)
+        }
+    });
+    if let Some(entry) = direct.filter(|e| e.kind != EntryKind::Fixed) {
+        return entry.expansions.clone();
+    }
+    let key = phrase_key(&input);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    for (entry, keys) in expansion_keys() {
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            let mut out = vec![entry.term.clone()];
+            out.extend(
+                entry
+                    .expansions
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, e)| e.clone()),
+            );
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+/// Base-form keys of every expansion phrase, computed once.
+fn expansion_keys() -> &'static [(crate::lexicon::Entry, Vec<Vec<String>>)] {
+    static KEYS: OnceLock<Vec<(crate::lexicon::Entry, Vec<Vec<String>>)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Lexicon::builtin()
+            .entries()
+            .iter()
+            .filter(|e| !e.expansions.is_empty())
+            .map(|e| (e.clone(), e.expansions.iter().map(|x| phrase_key(x)).collect()))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fallback_only() -> WordAnalyzer {
+        WordAnalyzer::new(Arc::new(NoDictionary), None)
+    }
+
+    #[test]
+    fn fallbacks_without_dictionary() {
+        let a = fallback_only();
+        assert_eq!(a.analyze_word("2022").base_forms, ["2022"]);
+        assert_eq!(a.analyze_word("611/2021").source, Source::Number);
+        assert_eq!(a.analyze_word("Pirhassa").base_forms, ["pirha"]);
+        assert_eq!(a.analyze_word("Keusoten").source, Source::Lexicon);
+        assert_eq!(a.analyze_word("sosiaali-").base_forms, ["sosiaali"]);
+        let s = a.analyze_word("hyvinvointialueiden");
+        assert_eq!(s.source, Source::Snowball);
+        let h = a.analyze_word("HUS-yhtymän");
+        assert_eq!(h.source, Source::Hyphen);
+        assert!(h.base_forms[0].starts_with("hus-"), "{h:?}");
+        assert_eq!(h.compound_parts[0], "hus");
+    }
+
+    struct Toy;
+    impl Dictionary for Toy {
+        fn lookup(&self, word: &str) -> Vec<DictionaryEntry> {
+            let e = |b: &str, p: &[&str]| DictionaryEntry {
+                base_form: b.to_string(),
+                compound_parts: p.iter().map(|s| s.to_string()).collect(),
+            };
+            match word {
+                "keskuksessa" => vec![e("keskus", &[])],
+                "yhtymän" => vec![e("yhtymä", &[])],
+                "aluevaltuustossa" => vec![e("aluevaltuusto", &["alue", "valtuusto"])],
+                "Uudellamaalla" => vec![e("Uusimaa", &["uusi", "maa"])],
+                "kuusi" => vec![e("kuusi", &[]), e("kuu", &[])],
+                _ => Vec::new(),
+            }
+        }
+    }
+
+    #[test]
+    fn dictionary_readings_and_fallback_combinations() {
+        let a = WordAnalyzer::new(Arc::new(Toy), Some(100));
+        assert_eq!(a.analyze_word("sotekeskuksessa").base_forms, ["sotekeskus"]);
+        assert_eq!(a.analyze_word("sotekeskuksessa").compound_parts, ["sote", "keskus"]);
+        assert_eq!(a.analyze_word("HUS-yhtymän").base_forms, ["hus-yhtymä"]);
+        assert_eq!(a.analyze_word("HUS-yhtymän").compound_parts, ["hus", "yhtymä"]);
+        assert_eq!(a.analyze_word("aluevaltuustossa").compound_parts, ["alue", "valtuusto"]);
+        assert_eq!(a.analyze_word("Uudellamaalla").base_forms, ["uusimaa"]);
+        assert_eq!(a.analyze_word("kuusi").base_forms, ["kuusi", "kuu"]);
+        // Served from the cache the second time, same answer.
+        assert_eq!(a.analyze_word("kuusi").base_forms, ["kuusi", "kuu"]);
+    }
+}

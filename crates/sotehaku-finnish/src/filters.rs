@@ -1,0 +1,241 @@
+//! tantivy token filters of the Finnish chain, composed with `TextAnalyzer::builder`:
+//! - [`BaseFormFilter`]: replaces each word by its distinct base forms, all at the word's position (so phrase queries
+//!   over base forms work and alternatives do not shift later words);
+//! - [`CompoundPartsFilter`]: replaces each word by its compound parts (or its base form when it is not a compound),
+//!   at the word's position — for a second, lower-weight field;
+//! - [`NumberSafeStemmer`]: a Snowball stemmer that leaves tokens with digits alone (for the Swedish chain).
+//!
+//! Numbers pass through every filter unchanged. Both analysis filters share the analyzer's cache.
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::analyze::{WordAnalysis, WordAnalyzer};
+
+/// Which list of a [`WordAnalysis`] a filter emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Emit {
+    BaseForms,
+    CompoundParts,
+}
+
+/// Emits each word's base forms at the word's position.
+#[derive(Clone, Debug)]
+pub struct BaseFormFilter {
+    analyzer: Arc<WordAnalyzer>,
+}
+
+impl BaseFormFilter {
+    /// A filter using `analyzer` (usually [`WordAnalyzer::builtin`]).
+    pub fn new(analyzer: Arc<WordAnalyzer>) -> Self {
+        BaseFormFilter { analyzer }
+    }
+}
+
+impl Default for BaseFormFilter {
+    fn default() -> Self {
+        Self::new(Arc::clone(WordAnalyzer::builtin()))
+    }
+}
+
+/// Emits each word's compound parts (or base form) at the word's position.
+#[derive(Clone, Debug)]
+pub struct CompoundPartsFilter {
+    analyzer: Arc<WordAnalyzer>,
+}
+
+impl CompoundPartsFilter {
+    /// A filter using `analyzer` (usually [`WordAnalyzer::builtin`]).
+    pub fn new(analyzer: Arc<WordAnalyzer>) -> Self {
+        CompoundPartsFilter { analyzer }
+    }
+}
+
+impl Default for CompoundPartsFilter {
+    fn default() -> Self {
+        Self::new(Arc::clone(WordAnalyzer::builtin()))
+    }
+}
+
+impl TokenFilter for BaseFormFilter {
+    type Tokenizer<T: Tokenizer> = AnalysisTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> AnalysisTokenizer<T> {
+        AnalysisTokenizer {
+            analyzer: self.analyzer,
+            emit: Emit::BaseForms,
+            inner: tokenizer,
+        }
+    }
+}
+
+impl TokenFilter for CompoundPartsFilter {
+    type Tokenizer<T: Tokenizer> = AnalysisTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> AnalysisTokenizer<T> {
+        AnalysisTokenizer {
+            analyzer: self.analyzer,
+            emit: Emit::CompoundParts,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`BaseFormFilter`] and [`CompoundPartsFilter`].
+#[derive(Clone, Debug)]
+pub struct AnalysisTokenizer<T> {
+    analyzer: Arc<WordAnalyzer>,
+    emit: Emit,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for AnalysisTokenizer<T> {
+    type TokenStream<'a> = AnalysisTokenStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        AnalysisTokenStream {
+            analyzer: &self.analyzer,
+            emit: self.emit,
+            tail: self.inner.token_stream(text),
+            current: None,
+            next_index: 0,
+        }
+    }
+}
+
+/// The token stream of [`AnalysisTokenizer`]: one input token becomes one or more output tokens at its position.
+pub struct AnalysisTokenStream<'a, S> {
+    analyzer: &'a WordAnalyzer,
+    emit: Emit,
+    tail: S,
+    current: Option<Arc<WordAnalysis>>,
+    next_index: usize,
+}
+
+impl<S: TokenStream> TokenStream for AnalysisTokenStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        // Each iteration either emits an output or consumes one token of the finite inner stream.
+        loop {
+            if let Some(analysis) = &self.current {
+                let list = match self.emit {
+                    Emit::BaseForms => &analysis.base_forms,
+                    Emit::CompoundParts => &analysis.compound_parts,
+                };
+                if let Some(text) = list.get(self.next_index) {
+                    self.next_index += 1;
+                    let token = self.tail.token_mut();
+                    token.text.clear();
+                    token.text.push_str(text);
+                    return true;
+                }
+                self.current = None;
+            }
+            if !self.tail.advance() {
+                return false;
+            }
+            self.current = Some(self.analyzer.analyze_word(&self.tail.token().text));
+            self.next_index = 0;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// A Snowball stemmer filter (tantivy's algorithms, via `frostem`) that leaves tokens containing digits
+/// unchanged, so `2022` stays `2022`. Expects lowercase tokens.
+#[derive(Clone, Copy)]
+pub struct NumberSafeStemmer {
+    stemmer: frostem::Stemmer,
+}
+
+impl std::fmt::Debug for NumberSafeStemmer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NumberSafeStemmer").finish_non_exhaustive()
+    }
+}
+
+impl NumberSafeStemmer {
+    /// The Swedish stemmer.
+    pub fn swedish() -> Self {
+        NumberSafeStemmer {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::Swedish),
+        }
+    }
+
+    /// The Finnish stemmer.
+    pub fn finnish() -> Self {
+        NumberSafeStemmer {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::Finnish),
+        }
+    }
+}
+
+impl TokenFilter for NumberSafeStemmer {
+    type Tokenizer<T: Tokenizer> = NumberSafeStemmerTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> NumberSafeStemmerTokenizer<T> {
+        NumberSafeStemmerTokenizer {
+            stemmer: self.stemmer,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`NumberSafeStemmer`].
+#[derive(Clone)]
+pub struct NumberSafeStemmerTokenizer<T> {
+    stemmer: frostem::Stemmer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for NumberSafeStemmerTokenizer<T> {
+    type TokenStream<'a> = NumberSafeStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        NumberSafeStemmerStream {
+            stemmer: self.stemmer,
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream of [`NumberSafeStemmerTokenizer`].
+pub struct NumberSafeStemmerStream<S> {
+    stemmer: frostem::Stemmer,
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for NumberSafeStemmerStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if !token.text.bytes().any(|b| b.is_ascii_digit()) {
+            let stemmed = match self.stemmer.stem(&token.text) {
+                std::borrow::Cow::Owned(stem) => Some(stem),
+                std::borrow::Cow::Borrowed(stem) if stem != token.text => Some(stem.to_string()),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            if let Some(stem) = stemmed {
+                token.text = stem;
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}

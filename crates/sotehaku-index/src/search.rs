@@ -1,0 +1,546 @@
+//! Ranked, filtered, faceted search: [`SearchRequest`] in, [`SearchResults`] out.
+//!
+//! Facet counts are *disjunctive*: the counts of one facet ignore that facet's own filter (but honour the others), so
+//! a user who filtered on one region still sees how many hits the other regions have.
+
+use std::ops::{Bound, Range};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::analysis::AnalyzerKind;
+use crate::index::SearchIndex;
+use crate::IndexError;
+
+/// Most hits one request may return.
+pub const MAX_LIMIT: usize = 1000;
+/// Deepest result a request may reach (offset + limit).
+pub const MAX_WINDOW: usize = 10_000;
+/// Longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+const SNIPPET_CHARS: usize = 220;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// BM25 relevance (the default; the newest first when the query is empty).
+    #[default]
+    Relevance,
+    /// Newest first; documents without a date last.
+    Date,
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "relevance" | "score" => Ok(SortOrder::Relevance),
+            "date" | "newest" => Ok(SortOrder::Date),
+            other => Err(format!("unknown sort order {other:?}; use relevance or date")),
+        }
+    }
+}
+
+/// A search: the query text and the filters. Several values of one filter are alternatives (OR); different filters
+/// must all hold (AND).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// Query in the query language: words, `"phrases"`, `AND`/`OR`/`NOT` (or `+`/`-`), `title:word`. Empty matches
+    /// every document.
+    pub query: String,
+    pub regions: Vec<Region>,
+    pub themes: Vec<Theme>,
+    pub doc_types: Vec<DocType>,
+    /// Earliest publication day, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Latest publication day, inclusive.
+    pub to: Option<NaiveDate>,
+    pub sort: SortOrder,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            regions: Vec::new(),
+            themes: Vec::new(),
+            doc_types: Vec::new(),
+            from: None,
+            to: None,
+            sort: SortOrder::Relevance,
+            limit: 10,
+            offset: 0,
+        }
+    }
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest { query: query.into(), ..SearchRequest::default() }
+    }
+
+    /// Checks the limits and the date range; the message says what to change.
+    pub fn validate(&self) -> Result<(), IndexError> {
+        let invalid = |m: String| Err(IndexError::InvalidRequest(m));
+        if self.query.len() > MAX_QUERY_BYTES {
+            return invalid(format!("the query is {} bytes long; the limit is {MAX_QUERY_BYTES}", self.query.len()));
+        }
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return invalid(format!("limit must be between 1 and {MAX_LIMIT}, not {}", self.limit));
+        }
+        if self.offset.saturating_add(self.limit) > MAX_WINDOW {
+            return invalid(format!(
+                "offset + limit must be at most {MAX_WINDOW} (got {} + {}); narrow the search with filters instead",
+                self.offset, self.limit
+            ));
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                return invalid(format!("the date range is empty: from {from} is after to {to}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A highlighted excerpt of a hit's text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges of `text` that matched the query.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The excerpt as HTML, matches in `<mark>`, everything else escaped.
+    pub fn to_html(&self) -> String {
+        let mut html = String::with_capacity(self.text.len() + 32);
+        let mut at = 0;
+        for range in &self.highlights {
+            html.push_str(&escape_html(&self.text[at..range.start]));
+            html.push_str("<mark>");
+            html.push_str(&escape_html(&self.text[range.clone()]));
+            html.push_str("</mark>");
+            at = range.end;
+        }
+        html.push_str(&escape_html(&self.text[at..]));
+        html
+    }
+}
+
+impl Serialize for Snippet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_html())
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published: Option<PartialDate>,
+    pub regions: Vec<Region>,
+    pub themes: Vec<Theme>,
+    pub doc_type: DocType,
+    pub source: String,
+    /// BM25 score; `None` when sorted by date.
+    pub score: Option<f32>,
+    pub snippet: Snippet,
+}
+
+/// Facet values with their hit counts, most frequent first. Serialized as a JSON object `{value: count}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FacetValues(pub Vec<(String, u64)>);
+
+impl FacetValues {
+    pub fn get(&self, value: &str) -> Option<u64> {
+        self.0.iter().find(|(v, _)| v == value).map(|(_, c)| *c)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|(_, c)| c).sum()
+    }
+}
+
+impl Serialize for FacetValues {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (value, count) in &self.0 {
+            map.serialize_entry(value, count)?;
+        }
+        map.end()
+    }
+}
+
+/// Counts per facet for a search.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Facets {
+    /// Region codes (`01`–`21`, `90`, `HUS`, `national`).
+    pub region: FacetValues,
+    pub theme: FacetValues,
+    pub doc_type: FacetValues,
+    /// Publication years.
+    pub year: FacetValues,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    /// Number of matching documents.
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Things the user may want to know, e.g. that the query held only stop words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Region,
+    Theme,
+    DocType,
+    Date,
+}
+
+impl SearchIndex {
+    fn query_parser(&self) -> QueryParser {
+        let f = &self.fields;
+        // The parts field is searched with the query words' base forms: the query "valtuusto" then finds the
+        // indexed part "valtuusto" of "aluevaltuusto". So at query time the parts tokenizer name maps to the main chain.
+        let manager = TokenizerManager::default();
+        crate::analysis::register_all(&manager);
+        let kind = self.analyzer();
+        if kind == AnalyzerKind::Finnish {
+            if let Some(main) = manager.get(kind.main_tokenizer()) {
+                manager.register(kind.parts_tokenizer(), main);
+            }
+        }
+        let mut defaults = vec![f.title, f.text, f.title_sv, f.text_sv];
+        if kind == AnalyzerKind::Finnish {
+            defaults.push(f.parts);
+        }
+        let mut parser = QueryParser::new(self.index.schema(), defaults, manager);
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_field_boost(f.title_sv, 2.0);
+        parser.set_field_boost(f.parts, 0.3);
+        parser
+    }
+
+    /// Parses the user's query. An empty query matches everything.
+    pub fn parse_query(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
+        if query.trim().is_empty() {
+            return Ok(Box::new(AllQuery));
+        }
+        self.query_parser().parse_query(query).map_err(|e| IndexError::Query {
+            query: query.chars().take(200).collect(),
+            reason: describe_query_error(&e),
+        })
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let started = Instant::now();
+        request.validate()?;
+        let searcher = self.reader.searcher();
+        let user_query = self.parse_query(&request.query)?;
+        let mut warnings = Vec::new();
+        // Judged on the Finnish fields: the Swedish chain keeps Finnish stop words such as "ja".
+        if !request.query.trim().is_empty() && !has_terms(user_query.as_ref(), &[self.fields.title, self.fields.text]) {
+            warnings.push(format!(
+                "the query {:?} has only stop words or no searchable words; nothing to search for",
+                request.query
+            ));
+            return Ok(SearchResults {
+                query: request.query.clone(),
+                total: 0,
+                took_ms: elapsed_ms(started),
+                hits: Vec::new(),
+                facets: Facets::default(),
+                warnings,
+            });
+        }
+
+        let full = self.filtered(user_query.box_clone(), request, None);
+        let mut facet_collectors = Vec::new();
+        for field in [self.fields.region, self.fields.theme, self.fields.doc_type, self.fields.year] {
+            let name = self.index.schema().get_field_name(field).to_string();
+            let mut c = FacetCollector::for_field(name);
+            c.add_facet(Facet::root());
+            facet_collectors.push(c);
+        }
+        let [fc_region, fc_theme, fc_type, fc_year]: [FacetCollector; 4] =
+            facet_collectors.try_into().map_err(|_| IndexError::Other("facet collectors".into()))?;
+        let browse = request.query.trim().is_empty();
+        let by_date = request.sort == SortOrder::Date || browse;
+        let window = TopDocs::with_limit(request.limit).and_offset(request.offset);
+
+        let (scored, total, (mut c_region, mut c_theme, mut c_type, mut c_year)): (Vec<(Option<f32>, DocAddress)>, _, _) =
+            if by_date {
+                let (top, total, facets) = searcher.search(
+                    full.as_ref(),
+                    &(
+                        window.order_by_fast_field::<DateTime>("published", Order::Desc),
+                        Count,
+                        (fc_region, fc_theme, fc_type, fc_year),
+                    ),
+                )?;
+                (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, facets)
+            } else {
+                let (top, total, facets) = searcher
+                    .search(full.as_ref(), &(window.order_by_score(), Count, (fc_region, fc_theme, fc_type, fc_year)))?;
+                (top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(), total, facets)
+            };
+
+        // Disjunctive facets: recount a filtered dimension without its own filter.
+        if !request.regions.is_empty() {
+            c_region = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Region, self.fields.region)?;
+        }
+        if !request.themes.is_empty() {
+            c_theme = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Theme, self.fields.theme)?;
+        }
+        if !request.doc_types.is_empty() {
+            c_type = self.count_without(&searcher, user_query.as_ref(), request, Dimension::DocType, self.fields.doc_type)?;
+        }
+        if request.from.is_some() || request.to.is_some() {
+            c_year = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Date, self.fields.year)?;
+        }
+        let facets = Facets {
+            region: facet_values(&c_region),
+            theme: facet_values(&c_theme),
+            doc_type: facet_values(&c_type),
+            year: year_values(&c_year),
+        };
+
+        let snippets = Snippets::new(&searcher, user_query.as_ref(), self.fields.text, self.fields.text_sv, browse)?;
+        let mut hits = Vec::with_capacity(scored.len());
+        for (score, addr) in scored {
+            let doc = self.load(&searcher, addr)?;
+            hits.push(Hit {
+                snippet: snippets.for_document(&doc),
+                id: doc.id,
+                title: doc.title,
+                url: doc.url,
+                published: doc.published,
+                regions: doc.regions,
+                themes: doc.themes,
+                doc_type: doc.doc_type,
+                source: doc.source,
+                score,
+            });
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            took_ms: elapsed_ms(started),
+            hits,
+            facets,
+            warnings,
+        })
+    }
+
+    /// The stored document with this id.
+    pub fn get(&self, id: &str) -> Result<Option<Document>, IndexError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.load(&searcher, *addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every facet value in the index with its document count.
+    pub fn all_facets(&self) -> Result<Facets, IndexError> {
+        let request = SearchRequest { limit: 1, ..SearchRequest::default() };
+        Ok(self.search(&request)?.facets)
+    }
+
+    fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Document, IndexError> {
+        let stored: TantivyDocument = searcher.doc(addr)?;
+        let json = stored
+            .get_first(self.fields.doc)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| IndexError::Corrupt { dir: Default::default(), reason: "a document lost its stored JSON".into() })?;
+        serde_json::from_str(json)
+            .map_err(|e| IndexError::Corrupt { dir: Default::default(), reason: format!("stored document: {e}") })
+    }
+
+    fn count_without(
+        &self,
+        searcher: &Searcher,
+        user_query: &dyn Query,
+        request: &SearchRequest,
+        skip: Dimension,
+        field: Field,
+    ) -> Result<FacetCounts, IndexError> {
+        let query = self.filtered(user_query.box_clone(), request, Some(skip));
+        let mut collector = FacetCollector::for_field(self.index.schema().get_field_name(field));
+        collector.add_facet(Facet::root());
+        Ok(searcher.search(query.as_ref(), &collector)?)
+    }
+
+    /// The user's query with every filter but `skip` applied.
+    fn filtered(&self, user_query: Box<dyn Query>, request: &SearchRequest, skip: Option<Dimension>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+        let facet_filter = |field: Field, values: Vec<String>| -> Option<(Occur, Box<dyn Query>)> {
+            if values.is_empty() {
+                return None;
+            }
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|v| {
+                    let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
+                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                })
+                .collect();
+            Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
+        };
+        if skip != Some(Dimension::Region) {
+            clauses.extend(facet_filter(f.region, request.regions.iter().map(|r| r.code()).collect()));
+        }
+        if skip != Some(Dimension::Theme) {
+            clauses.extend(facet_filter(f.theme, request.themes.iter().map(|t| t.0.clone()).collect()));
+        }
+        if skip != Some(Dimension::DocType) {
+            clauses.extend(facet_filter(f.doc_type, request.doc_types.iter().map(|t| t.slug().to_string()).collect()));
+        }
+        if skip != Some(Dimension::Date) && (request.from.is_some() || request.to.is_some()) {
+            // Dates are indexed at midnight of their first day, so both ends are that day's midnight, inclusive.
+            let bound = |d: Option<NaiveDate>| match d {
+                None => Bound::Unbounded,
+                Some(day) => {
+                    let secs = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or_default();
+                    Bound::Included(Term::from_field_date(f.published, DateTime::from_timestamp_secs(secs)))
+                }
+            };
+            let range = RangeQuery::new(bound(request.from), bound(request.to));
+            clauses.push((Occur::Must, Box::new(range)));
+        }
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+fn facet_values(counts: &FacetCounts) -> FacetValues {
+    let mut values: Vec<(String, u64)> = counts
+        .get("/")
+        .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
+        .collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    FacetValues(values)
+}
+
+fn year_values(counts: &FacetCounts) -> FacetValues {
+    let mut values = facet_values(counts).0;
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    FacetValues(values)
+}
+
+fn has_terms(query: &dyn Query, fields: &[Field]) -> bool {
+    let mut any = false;
+    query.query_terms(&mut |term, _| any |= fields.contains(&term.field()));
+    any
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn describe_query_error(e: &tantivy::query::QueryParserError) -> String {
+    use tantivy::query::QueryParserError as E;
+    match e {
+        E::SyntaxError(_) => "the query has a syntax error: check quotes and parentheses, and that AND/OR/NOT stand \
+                              between words"
+            .to_string(),
+        E::FieldDoesNotExist(field) => {
+            format!("there is no field {field:?}; searchable fields are title and text")
+        }
+        E::AllButQueryForbidden => "the query only excludes words; add at least one word to search for".to_string(),
+        E::FieldDoesNotHavePositionsIndexed(field) => format!("phrases cannot be searched in the field {field:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// Builds snippets for the hits of one search.
+struct Snippets {
+    finnish: Option<SnippetGenerator>,
+    swedish: Option<SnippetGenerator>,
+}
+
+impl Snippets {
+    fn new(searcher: &Searcher, query: &dyn Query, text: Field, text_sv: Field, browse: bool) -> Result<Snippets, IndexError> {
+        if browse {
+            return Ok(Snippets { finnish: None, swedish: None });
+        }
+        let make = |field| -> Result<SnippetGenerator, IndexError> {
+            let mut g = SnippetGenerator::create(searcher, query, field)?;
+            g.set_max_num_chars(SNIPPET_CHARS);
+            Ok(g)
+        };
+        Ok(Snippets { finnish: Some(make(text)?), swedish: Some(make(text_sv)?) })
+    }
+
+    fn for_document(&self, doc: &Document) -> Snippet {
+        let generator = if doc.language == Some(Language::Swedish) { &self.swedish } else { &self.finnish };
+        if let Some(g) = generator {
+            let s = g.snippet(&doc.text);
+            if !s.highlighted().is_empty() {
+                let fragment = s.fragment().to_string();
+                let highlights = s.highlighted().to_vec();
+                return Snippet { text: fragment, highlights };
+            }
+        }
+        Snippet { text: leading_text(&doc.text, SNIPPET_CHARS), highlights: Vec::new() }
+    }
+}
+
+/// The first `max_chars` characters of the text, cut at a word boundary, whitespace collapsed.
+fn leading_text(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}

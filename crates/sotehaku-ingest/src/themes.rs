@@ -1,0 +1,276 @@
+//! The theme taxonomy of the reform and the matcher that assigns themes to documents.
+//!
+//! The taxonomy lives in `data/themes.toml` (ids, Finnish and English labels, keywords with weights); see the
+//! comments there for the keyword syntax. [`ThemeTaxonomy::builtin`] loads it; the index and the UI use
+//! [`ThemeTaxonomy::label_fi`] to show Finnish names.
+//!
+//! Matching works on lowercase words with simple stemming (a base form matches its inflected forms and compounds
+//! that start with it), so it needs no dictionary. A lemmatizer (e.g. the Finnish morphology) can be added with
+//! [`ThemeTaxonomy::with_lemmatizer`]: its base forms are matched too, which catches consonant-gradation forms.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::document::Theme;
+use crate::gazetteer::Lemmatizer;
+
+const THEMES_TOML: &str = include_str!("../data/themes.toml");
+
+/// One theme of the taxonomy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeInfo {
+    pub id: String,
+    /// Finnish label, e.g. "Lapsi- ja perhepalvelut, lastensuojelu".
+    pub label_fi: String,
+    pub label_en: String,
+    keywords: Vec<Keyword>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Keyword {
+    /// One pattern per word of a phrase.
+    words: Vec<WordPattern>,
+    weight: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct WordPattern {
+    stem: String,
+    /// Leading `*`: the stem may stand inside a compound.
+    inside: bool,
+}
+
+impl WordPattern {
+    fn parse(word: &str) -> WordPattern {
+        let inside = word.starts_with('*');
+        let explicit = word.ends_with('*');
+        let core = word.trim_matches('*');
+        let stem = if explicit { core.to_string() } else { stem_of(core) };
+        WordPattern { stem, inside }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        if self.inside {
+            token.contains(&self.stem)
+        } else {
+            token.starts_with(&self.stem)
+        }
+    }
+}
+
+/// A base form without its final vowel (when long enough), so that inflected forms share it.
+fn stem_of(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    match chars.last() {
+        Some(c) if chars.len() >= 5 && "aeiouyäö".contains(*c) => chars[..chars.len() - 1].iter().collect(),
+        _ => word.to_string(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ThemesFile {
+    min_score: f32,
+    relative_to_top: f32,
+    max_themes: usize,
+    theme: Vec<ThemeEntry>,
+}
+
+#[derive(Deserialize)]
+struct ThemeEntry {
+    id: String,
+    fi: String,
+    en: String,
+    keywords: HashMap<String, f32>,
+}
+
+/// A malformed themes file.
+#[derive(Debug, thiserror::Error)]
+#[error("themes.toml: {0}")]
+pub struct ThemesError(pub String);
+
+/// The theme taxonomy and its matching thresholds.
+#[derive(Clone)]
+pub struct ThemeTaxonomy {
+    themes: Vec<ThemeInfo>,
+    min_score: f32,
+    relative_to_top: f32,
+    max_themes: usize,
+    lemmatizer: Option<Lemmatizer>,
+}
+
+impl std::fmt::Debug for ThemeTaxonomy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThemeTaxonomy").field("themes", &self.themes.len()).finish()
+    }
+}
+
+impl ThemeTaxonomy {
+    /// The taxonomy shipped in `data/themes.toml`.
+    ///
+    /// ```
+    /// use sotehaku_ingest::themes::ThemeTaxonomy;
+    /// let tax = ThemeTaxonomy::builtin();
+    /// assert_eq!(tax.label_fi("oral-health"), Some("Suun terveydenhuolto"));
+    /// let themes = tax.classify("Lastensuojelun avohuolto", "Lastensuojelulain mukainen sijaishuolto ja perhekeskukset.");
+    /// assert_eq!(themes[0].as_str(), "child-welfare");
+    /// ```
+    pub fn builtin() -> &'static ThemeTaxonomy {
+        static T: std::sync::OnceLock<ThemeTaxonomy> = std::sync::OnceLock::new();
+        T.get_or_init(|| ThemeTaxonomy::parse(THEMES_TOML).unwrap_or_else(|e| panic!("built-in themes.toml: {e}")))
+    }
+
+    /// Parses a taxonomy in the format of `data/themes.toml`.
+    pub fn parse(toml_text: &str) -> Result<ThemeTaxonomy, ThemesError> {
+        let file: ThemesFile = toml::from_str(toml_text).map_err(|e| ThemesError(e.to_string()))?;
+        let mut themes = Vec::new();
+        for entry in file.theme {
+            if entry.id.is_empty() || entry.keywords.is_empty() {
+                return Err(ThemesError(format!("theme {:?} needs an id and keywords", entry.id)));
+            }
+            let mut keywords: Vec<Keyword> = entry
+                .keywords
+                .iter()
+                .map(|(k, &weight)| Keyword {
+                    words: k.to_lowercase().split_whitespace().map(WordPattern::parse).collect(),
+                    weight,
+                })
+                .collect();
+            keywords.sort_by(|a, b| format!("{:?}", a.words).cmp(&format!("{:?}", b.words)));
+            themes.push(ThemeInfo { id: entry.id, label_fi: entry.fi, label_en: entry.en, keywords });
+        }
+        Ok(ThemeTaxonomy {
+            themes,
+            min_score: file.min_score,
+            relative_to_top: file.relative_to_top,
+            max_themes: file.max_themes,
+            lemmatizer: None,
+        })
+    }
+
+    /// Adds a lemmatizer whose base forms are matched besides the words themselves.
+    pub fn with_lemmatizer(mut self, lemmatizer: Lemmatizer) -> ThemeTaxonomy {
+        self.lemmatizer = Some(lemmatizer);
+        self
+    }
+
+    pub fn themes(&self) -> &[ThemeInfo] {
+        &self.themes
+    }
+
+    pub fn info(&self, id: &str) -> Option<&ThemeInfo> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    /// The Finnish label of a theme id.
+    pub fn label_fi(&self, id: &str) -> Option<&str> {
+        self.info(id).map(|t| t.label_fi.as_str())
+    }
+
+    /// Scores every theme on a title and a text; the title counts three times.
+    pub fn scores(&self, title: &str, text: &str) -> Vec<(String, f32)> {
+        let title_tokens = self.tokens(title);
+        let text_tokens = self.tokens(text);
+        self.themes
+            .iter()
+            .map(|theme| {
+                let score: f32 = theme
+                    .keywords
+                    .iter()
+                    .map(|k| {
+                        let count = 3 * count_matches(&k.words, &title_tokens) + count_matches(&k.words, &text_tokens);
+                        if count == 0 {
+                            0.0
+                        } else {
+                            k.weight * (1.0 + (count as f32).ln())
+                        }
+                    })
+                    .sum();
+                (theme.id.clone(), score)
+            })
+            .collect()
+    }
+
+    /// The themes of a document, best first: those scoring at least `min_score` and `relative_to_top` of the best.
+    pub fn classify(&self, title: &str, text: &str) -> Vec<Theme> {
+        let mut scores = self.scores(title, text);
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let top = scores.first().map(|s| s.1).unwrap_or(0.0);
+        scores
+            .into_iter()
+            .filter(|(_, s)| *s >= self.min_score && *s >= top * self.relative_to_top)
+            .take(self.max_themes)
+            .map(|(id, _)| Theme(id))
+            .collect()
+    }
+
+    /// Lowercase words, each with its lemmas when a lemmatizer is set.
+    fn tokens(&self, text: &str) -> Vec<Vec<String>> {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .map(|w| w.trim_matches('-'))
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut forms = vec![lower];
+                if let Some(lem) = &self.lemmatizer {
+                    forms.extend(lem(w).into_iter().take(4).map(|l| l.to_lowercase()));
+                }
+                forms
+            })
+            .collect()
+    }
+}
+
+fn count_matches(words: &[WordPattern], tokens: &[Vec<String>]) -> usize {
+    let n = words.len();
+    if n == 0 || tokens.len() < n {
+        return 0;
+    }
+    tokens
+        .windows(n)
+        .filter(|window| words.iter().zip(window.iter()).all(|(p, forms)| forms.iter().any(|f| p.matches(f))))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taxonomy_covers_the_issue_list() {
+        let tax = ThemeTaxonomy::builtin();
+        for id in [
+            "child-welfare",
+            "older-people",
+            "disability",
+            "mental-health-substance-abuse",
+            "primary-care",
+            "specialised-care",
+            "oral-health",
+            "emergency-care",
+            "rescue-services",
+            "health-promotion",
+            "finance",
+            "staff",
+            "ict-knowledge",
+            "freedom-of-choice",
+            "client-guidance",
+            "integration-employment",
+            "ngos-parishes",
+            "governance-elections",
+            "municipality-county-interfaces",
+            "covid-19",
+        ] {
+            assert!(tax.info(id).is_some(), "{id} missing");
+        }
+    }
+
+    #[test]
+    fn phrases_and_compounds() {
+        let tax = ThemeTaxonomy::builtin();
+        let t = tax.classify("Varasairaalan sairaansijat covid-19 -potilaille", "Koronapotilaiden hoito sairaalassa.");
+        let ids: Vec<&str> = t.iter().map(Theme::as_str).collect();
+        assert!(ids.contains(&"covid-19") && ids.contains(&"specialised-care"), "{ids:?}");
+        assert!(tax.classify("Kokous", "Kokous alkoi ajallaan.").is_empty());
+    }
+}
