@@ -436,7 +436,7 @@ impl Crawler {
             }
             for sm in self.fetcher.robots_sitemaps(&u).await {
                 let Ok(url) = crate::canon::canonicalize(&sm) else { continue };
-                let url = self.fetcher.from_wire(url);
+                let url = self.fetcher.from_wire(url, u.scheme());
                 if !url.host_str().is_some_and(|h| run.hosts.contains(h)) {
                     continue;
                 }
@@ -656,7 +656,7 @@ impl Crawler {
         let targets = adapter.discover(&ctx);
         let mut store = self.store();
         for mut t in targets {
-            t.url = self.fetcher.from_wire(t.url);
+            t.url = self.fetcher.from_wire(t.url, final_url.scheme());
             if !self.in_scope(run, &t) {
                 continue;
             }

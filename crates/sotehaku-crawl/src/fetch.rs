@@ -148,8 +148,10 @@ impl Fetcher {
         wire
     }
 
-    /// Maps a URL seen in a response back to its canonical form (undoing the wire rewrite of overridden hosts).
-    pub(crate) fn from_wire(&self, url: Url) -> Url {
+    /// Maps a URL seen in a response back to its canonical form (undoing the wire rewrite of overridden hosts):
+    /// a URL carrying an overridden host's mapped port gets its port dropped and, under `plain_http`, the scheme
+    /// of the page it was found on (`base_scheme`).
+    pub(crate) fn from_wire(&self, url: Url, base_scheme: &str) -> Url {
         let Some(addr) = url.host_str().and_then(|h| self.overrides.get(h)).copied() else { return url };
         // Only URLs carrying the mapped port came from the wire; others (e.g. real `http://` links) stay as they are.
         if url.port() != Some(addr.port()) {
@@ -157,8 +159,8 @@ impl Fetcher {
         }
         let mut url = url;
         let _ = url.set_port(None);
-        if self.opts.overrides.plain_http && url.scheme() == "http" {
-            let _ = url.set_scheme("https");
+        if self.opts.overrides.plain_http && url.scheme() != base_scheme {
+            let _ = url.set_scheme(base_scheme);
         }
         url
     }
@@ -215,7 +217,7 @@ impl Fetcher {
             match attempt {
                 Attempt::Response { status: s, headers, body: b, .. } if (300..400).contains(&s) => {
                     match location(&headers).and_then(|l| canon::resolve(&robots_url, &l)) {
-                        Some(next) => robots_url = self.from_wire(next),
+                        Some(next) => robots_url = self.from_wire(next, robots_url.scheme()),
                         None => {
                             status = Some(s);
                             body = b;
@@ -232,7 +234,12 @@ impl Fetcher {
                     status = Some(200);
                     break;
                 }
-                Attempt::Transport { .. } => break,
+                Attempt::Transport { connect, .. } => {
+                    if connect {
+                        state.connect_failures += 1;
+                    }
+                    break;
+                }
             }
         }
         let rules = Arc::new(RobotsRules::from_response(status, &body, &self.opts.agent_token()));
@@ -293,7 +300,8 @@ impl Fetcher {
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let final_url = self.from_wire(resp.url().clone());
+        // Redirects are not followed by the client, so the response is for the URL asked.
+        let final_url = url.clone();
         if let Some(len) = resp.content_length() {
             if len > limit as u64 {
                 return Attempt::TooLarge(usize::try_from(len).unwrap_or(usize::MAX));
@@ -341,7 +349,8 @@ impl Fetcher {
                 Step::Done(o) => return o,
                 Step::Redirect { status, headers } => (status, headers),
             };
-            let Some(next) = location(&headers).and_then(|l| canon::resolve(&url, &l)).map(|u| self.from_wire(u))
+            let Some(next) =
+                location(&headers).and_then(|l| canon::resolve(&url, &l)).map(|u| self.from_wire(u, url.scheme()))
             else {
                 return Outcome::Failed { reason: format!("redirect {status} without a usable Location"), status: Some(status) };
             };
@@ -371,6 +380,10 @@ impl Fetcher {
             return Step::Done(Outcome::Failed { reason: "host unreachable (given up for this run)".into(), status: None });
         }
         let rules = self.robots_for(url, &mut state).await;
+        if matches!(*rules, RobotsRules::Unreachable) {
+            // RFC 9309: an unreachable robots.txt means complete disallow; reported as a failure of the host.
+            return Step::Done(Outcome::Failed { reason: "host unreachable (robots.txt could not be fetched)".into(), status: None });
+        }
         if !rules.allowed(url) {
             return Step::Done(Outcome::Disallowed { url: url.clone() });
         }

@@ -17,8 +17,10 @@ pub const ROBOTS_MAX_BYTES: usize = 500 * 1024;
 pub enum RobotsRules {
     /// No usable robots.txt (4xx): everything allowed.
     AllowAll,
-    /// robots.txt unreachable (5xx, 429, network error): everything disallowed.
+    /// robots.txt unavailable because of a server error (5xx, 429): everything disallowed.
     DisallowAll,
+    /// robots.txt could not be fetched at all (connection or DNS failure): everything disallowed.
+    Unreachable,
     /// A parsed robots.txt.
     Parsed(Box<texting_robots::Robot>),
 }
@@ -45,7 +47,8 @@ impl RobotsRules {
             }
             Some(429) => RobotsRules::DisallowAll,
             Some(400..=499) => RobotsRules::AllowAll,
-            _ => RobotsRules::DisallowAll,
+            Some(_) => RobotsRules::DisallowAll,
+            None => RobotsRules::Unreachable,
         }
     }
 
@@ -53,7 +56,7 @@ impl RobotsRules {
     pub fn allowed(&self, url: &Url) -> bool {
         match self {
             RobotsRules::AllowAll => true,
-            RobotsRules::DisallowAll => url.path() == "/robots.txt",
+            RobotsRules::DisallowAll | RobotsRules::Unreachable => url.path() == "/robots.txt",
             RobotsRules::Parsed(robot) => robot.allowed(url.as_str()),
         }
     }

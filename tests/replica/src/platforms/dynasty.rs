@@ -51,11 +51,19 @@ pub(crate) fn build(host: &str, root: &str, m: &Minutes) -> Result<HostSite, Rep
         org = esc(m.org)
     );
     site.page(
-        "/cgi/DREQUEST.PHP?page=meeting_frames",
+        &format!("{root}/cgi/DREQUEST.PHP?page=meeting_frames"),
         CT,
         to_windows_1252(&frames),
         newest,
     );
+    if !root.is_empty() {
+        let entry = frames.replace(
+            "DREQUEST.PHP?page=meeting_search",
+            "cgi/DREQUEST.PHP?page=meeting_search",
+        );
+        let entry = entry.replace("../kokous/TELIMET.HTM", "kokous/TELIMET.HTM");
+        site.page(&format!("{root}/"), CT, to_windows_1252(&entry), newest);
+    }
     site.page(
         &format!("{root}/cgi/DREQUEST.PHP?page=meeting_search"),
         CT,
@@ -99,7 +107,12 @@ pub(crate) fn build(host: &str, root: &str, m: &Minutes) -> Result<HostSite, Rep
         &format!("{}<br>Kokouslistat", esc(m.org)),
         &data,
     );
-    site.page(&format!("{root}/kokous/TELIMET.HTM"), CT, to_windows_1252(&html), newest);
+    site.page(
+        &format!("{root}/kokous/TELIMET.HTM"),
+        CT,
+        to_windows_1252(&html),
+        newest,
+    );
     for (bi, body) in m.bodies.iter().enumerate() {
         let mut data = String::from(
             "<table class=\"tbl\" cellspacing=\"0\" border=\"0\" width=\"100%\">\n<tbody><tr class=\"trHea\">\
@@ -238,7 +251,12 @@ pub(crate) fn build(host: &str, root: &str, m: &Minutes) -> Result<HostSite, Rep
             );
             let label = format!("{}<br>Pöytäkirja {d} Pykälä {para}", esc(body));
             let html = page(host, m.org, "bodyKokousasia", &crumbs2, &label, &data);
-            site.page(&format!("{root}/kokous/{}-{n1}.HTM", mt.id), CT, to_windows_1252(&html), lm);
+            site.page(
+                &format!("{root}/kokous/{}-{n1}.HTM", mt.id),
+                CT,
+                to_windows_1252(&html),
+                lm,
+            );
         }
     }
     site.robots = Some(format!(

@@ -150,6 +150,48 @@ pub(crate) fn standard_minutes(
     })
 }
 
+/// One row of `site/minutes/hosts.csv`.
+struct MinutesHost {
+    host: &'static str,
+    platform: &'static str,
+    root: &'static str,
+    id_base: u32,
+    variant: &'static str,
+    org: &'static str,
+    org_genitive: &'static str,
+}
+
+/// Reads `site/minutes/hosts.csv` (no quoting; `#` lines are comments).
+fn minutes_hosts() -> Result<Vec<MinutesHost>, ReplicaError> {
+    let text = crate::text::text_file("minutes/hosts.csv")?;
+    let mut out = Vec::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let f: Vec<&'static str> = line.split(',').map(str::trim).collect();
+        let [host, platform, root, id_base, variant, org, org_genitive] = f.as_slice() else {
+            return Err(ReplicaError::Data(format!(
+                "minutes/hosts.csv: expected 7 fields: {line}"
+            )));
+        };
+        let id_base = id_base
+            .parse()
+            .map_err(|e| ReplicaError::Data(format!("minutes/hosts.csv: {line}: {e}")))?;
+        out.push(MinutesHost {
+            host,
+            platform,
+            root,
+            id_base,
+            variant,
+            org,
+            org_genitive,
+        });
+    }
+    Ok(out)
+}
+
 /// Builds every host of the replica.
 pub(crate) fn build_all() -> Result<Site, ReplicaError> {
     let mut site = Site::default();
@@ -196,63 +238,40 @@ pub(crate) fn build_all() -> Result<Site, ReplicaError> {
         }
         .build()?,
     );
-    site.add(
-        "www.hyvaks.fi",
-        news::Drupal {
-            host: "www.hyvaks.fi",
-            name: "Keski-Suomen hyvinvointialue",
-            prefix: "hyvaks-",
-            listing: "/uutiset",
-            article_prefix: "/uutiset/",
-            rss: "/rss.xml",
-            search: "/haku",
-            per_page: 10,
-        }
-        .build()?,
-    );
+    let mut hyvaks = news::Drupal {
+        host: "www.hyvaks.fi",
+        name: "Keski-Suomen hyvinvointialue",
+        prefix: "hyvaks-",
+        listing: "/uutiset",
+        article_prefix: "/uutiset/",
+        rss: "/rss.xml",
+        search: "/haku",
+        per_page: 10,
+    }
+    .build()?;
+    hyvaks_minutes(&mut hyvaks)?;
+    site.add("www.hyvaks.fi", hyvaks);
     let (host, vn) = vn::build()?;
     site.add(&host, vn);
-    let luvn = standard_minutes(
-        "Länsi-Uudenmaan hyvinvointialue",
-        "Länsi-Uudenmaan hyvinvointialueen",
-        2024_0000,
-    )?;
-    site.add(
-        "luhva-d10julk.oncloudos.com",
-        dynasty::build("luhva-d10julk.oncloudos.com", &luvn)?,
-    );
-    let phh = standard_minutes(
-        "Päijät-Hämeen hyvinvointialue",
-        "Päijät-Hämeen hyvinvointialueen",
-        13_000,
-    )?;
-    site.add(
-        "phhyky-julkaisu.tweb.fi",
-        ktweb::build("phhyky-julkaisu.tweb.fi", phh, true)?,
-    );
-    let mut ep = standard_minutes(
-        "Etelä-Pohjanmaan hyvinvointialue",
-        "Etelä-Pohjanmaan hyvinvointialueen",
-        14_000,
-    )?;
-    ep.meetings.truncate(1);
-    ep.bodies.truncate(1);
-    site.add(
-        "hyvaep-julkaisu.tweb.fi",
-        ktweb::build("hyvaep-julkaisu.tweb.fi", ep.clone(), false)?,
-    );
-    site.add(
-        "lapinhva-julkaisu.triplancloud.fi",
-        ktweb::build("lapinhva-julkaisu.triplancloud.fi", ep, false)?,
-    );
-    let pirha = standard_minutes("Pirkanmaan hyvinvointialue", "Pirkanmaan hyvinvointialueen", 30_000)?;
-    site.add("pirha.cloudnc.fi", casem::build(&pirha)?);
-    let ek = standard_minutes(
-        "Etelä-Karjalan hyvinvointialue",
-        "Etelä-Karjalan hyvinvointialueen",
-        40_000,
-    )?;
-    site.add("mfiles.ekhva.fi", mfiles::build(&ek)?);
+    for row in minutes_hosts()? {
+        let mut m = standard_minutes(row.org, row.org_genitive, row.id_base)?;
+        if row.variant == "small" {
+            m.meetings.truncate(1);
+            m.bodies.truncate(1);
+        }
+        let hs = match row.platform {
+            "dynasty" => dynasty::build(row.host, row.root, &m)?,
+            "ktweb" => ktweb::build(row.host, m, row.variant == "utf16")?,
+            "casem" => casem::build(&m)?,
+            "mfiles" => mfiles::build(&m)?,
+            other => {
+                return Err(ReplicaError::Data(format!(
+                    "minutes/hosts.csv: unknown platform {other}"
+                )))
+            }
+        };
+        site.add(row.host, hs);
+    }
     for (host, hs) in real::build()? {
         site.add(&host, hs);
     }
@@ -365,6 +384,40 @@ fn fill_missing_pages(host: &str, hs: &mut HostSite) {
         );
         hs.page(&path, HTML_UTF8, html, lm);
     }
+}
+
+/// Keski-Suomi publishes its minutes as PDFs on its own site (`/aluehallitus`).
+fn hyvaks_minutes(hs: &mut HostSite) -> Result<(), ReplicaError> {
+    use crate::site::{HTML_UTF8, PDF};
+    use crate::text::{fi_date, file, to_system_time};
+    let meetings = [
+        ("2024-05-28T16:00:00+03:00", "poytakirja"),
+        ("2024-04-23T16:00:00+03:00", "poytakirja"),
+    ];
+    let mut list = String::from(
+        "<!DOCTYPE html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\" /><title>Aluehallitus | Keski-Suomen \
+         hyvinvointialue</title></head><body><main><h1>Aluehallitus</h1><p>Aluehallituksen esityslistat ja \
+         pöytäkirjat julkaistaan PDF-tiedostoina.</p><ul class=\"file-list\">\n",
+    );
+    let mut newest = std::time::UNIX_EPOCH;
+    for (d, kind) in meetings {
+        let date = crate::text::date(d)?;
+        let lm = to_system_time(&date);
+        newest = newest.max(lm);
+        let path = format!(
+            "/sites/default/files/{}/aluehallitus-{kind}-{}.pdf",
+            date.format("%Y-%m"),
+            date.format("%d%m%Y")
+        );
+        hs.page(&path, PDF, file("pdf/two_column.pdf")?, lm);
+        list.push_str(&format!(
+            "<li><a href=\"{path}\" type=\"application/pdf\">Aluehallituksen pöytäkirja {} (PDF)</a></li>\n",
+            fi_date(&date)
+        ));
+    }
+    list.push_str("</ul></main></body></html>\n");
+    hs.page("/aluehallitus", HTML_UTF8, list, newest);
+    Ok(())
 }
 
 fn host_redirect(origin: &str) -> HostSite {
