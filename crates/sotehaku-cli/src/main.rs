@@ -26,6 +26,8 @@ enum Command {
     Search(SearchArgs),
     /// Add documents from JSON Lines (.jsonl, .jsonl.zst) or plain-text files to an index.
     Index(IndexArgs),
+    /// Show how the Finnish analysis sees a text: each token with its base forms and compound parts.
+    Analyze(AnalyzeArgs),
     /// Measure relevance (nDCG@10, Recall@100, MRR@10, P@10) on topics and graded judgments.
     Eval(eval::EvalArgs),
 }
@@ -68,6 +70,16 @@ struct SearchArgs {
 }
 
 #[derive(Args)]
+struct AnalyzeArgs {
+    /// The text to analyse (quote it).
+    #[arg(allow_hyphen_values = true)]
+    text: String,
+    /// Print a JSON array of tokens instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct IndexArgs {
     /// Input files or directories: .jsonl, .jsonl.zst, .ndjson, .txt.
     #[arg(long, short, required = true, num_args = 1.., value_name = "FILE")]
@@ -93,6 +105,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Search(args) => search(args),
         Command::Index(args) => index(args),
+        Command::Analyze(args) => analyze(args),
         Command::Eval(args) => eval::run(args),
     };
     match result {
@@ -176,6 +189,19 @@ fn index(args: IndexArgs) -> Result<()> {
     );
     if report.indexed == 0 && report.skipped > 0 {
         return Err(UsageError("no document could be indexed; see the errors above".into()).into());
+    }
+    Ok(())
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<()> {
+    let tokens = sotehaku::analyze(&args.text);
+    if args.json {
+        println!("{}", serde_json::to_string(&tokens)?);
+        return Ok(());
+    }
+    println!("{:<24} {:<11} {:<32} compound parts", "token", "source", "base forms");
+    for t in &tokens {
+        println!("{:<24} {:<11} {:<32} {}", t.text, t.source, t.base_forms.join(", "), t.compound_parts.join(" + "));
     }
     Ok(())
 }

@@ -84,7 +84,9 @@ impl Archive {
     /// Stores a body (idempotent: same content, same file) and returns its SHA-256.
     pub(crate) fn put_body(&self, body: &[u8]) -> Result<String> {
         let sha = sha256_hex(body);
-        let Some(path) = self.body_path(&sha) else { return Ok(sha) };
+        let Some(path) = self.body_path(&sha) else {
+            return Ok(sha);
+        };
         if path.exists() {
             return Ok(sha);
         }
@@ -98,7 +100,9 @@ impl Archive {
 
     /// Appends a line to `archive.jsonl` for an archived response.
     pub(crate) fn append_index(&self, page: &FetchedPage) -> Result<()> {
-        let Some(sha) = page.body_sha256.as_deref() else { return Ok(()) };
+        let Some(sha) = page.body_sha256.as_deref() else {
+            return Ok(());
+        };
         let record = IndexRecord {
             sha256: sha,
             url: &page.url,
@@ -112,8 +116,11 @@ impl Archive {
             robots: &page.robots,
         };
         let path = self.dir.join(ARCHIVE_INDEX);
-        let mut file =
-            std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| CrawlError::io(&path, e))?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| CrawlError::io(&path, e))?;
         let mut line = serde_json::to_string(&record)?;
         line.push('\n');
         file.write_all(line.as_bytes()).map_err(|e| CrawlError::io(&path, e))
@@ -121,7 +128,9 @@ impl Archive {
 
     /// Reads an archived body by its SHA-256.
     pub fn read_body(&self, sha256: &str) -> Result<Vec<u8>> {
-        let path = self.body_path(sha256).ok_or_else(|| CrawlError::Options(format!("not a SHA-256: {sha256:?}")))?;
+        let path = self
+            .body_path(sha256)
+            .ok_or_else(|| CrawlError::Options(format!("not a SHA-256: {sha256:?}")))?;
         std::fs::read(&path).map_err(|e| CrawlError::io(&path, e))
     }
 

@@ -21,8 +21,10 @@ use crate::error::{CrawlError, Result};
 /// assert_eq!(k.as_str(), "http://h.fi/ktwebscr/pk_asil_tweb.htm?+bid=12867");
 /// ```
 pub fn canonicalize(input: &str) -> Result<Url> {
-    let url = Url::parse(input.trim())
-        .map_err(|e| CrawlError::InvalidUrl { url: input.to_string(), reason: e.to_string() })?;
+    let url = Url::parse(input.trim()).map_err(|e| CrawlError::InvalidUrl {
+        url: input.to_string(),
+        reason: e.to_string(),
+    })?;
     canonical_url(url).ok_or_else(|| CrawlError::InvalidUrl {
         url: input.to_string(),
         reason: "only absolute http and https URLs with a host are crawled".into(),
@@ -70,7 +72,12 @@ fn is_tracking_param(pair: &str) -> bool {
 
 /// The origin key of a URL (`scheme://host:port`), used for per-host politeness state and robots.txt.
 pub fn origin_key(url: &Url) -> String {
-    format!("{}://{}:{}", url.scheme(), url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0))
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 /// Whether an address is one a public crawler must not reach: loopback, private (RFC 1918, unique-local),
@@ -122,8 +129,8 @@ mod tests {
 
     #[test]
     fn keeps_platform_query_strings_and_drops_tracking() {
-        let u = canonicalize("https://luhva-d10julk.oncloudos.com/cgi/DREQUEST.PHP?page=meetingitem&id=202301-13")
-            .unwrap();
+        let u =
+            canonicalize("https://luhva-d10julk.oncloudos.com/cgi/DREQUEST.PHP?page=meetingitem&id=202301-13").unwrap();
         assert_eq!(u.query(), Some("page=meetingitem&id=202301-13"));
         let u = canonicalize("https://a.fi/x?b=2&utm_medium=rss&a=1&fbclid=zz").unwrap();
         assert_eq!(u.query(), Some("b=2&a=1"));
@@ -138,7 +145,10 @@ mod tests {
         let base = canonicalize("https://a.fi/dir/page.htm").unwrap();
         assert!(resolve(&base, "javascript:void(0)").is_none());
         assert!(resolve(&base, "#top").is_none());
-        assert_eq!(resolve(&base, "../kokous/TELIMET.HTM").unwrap().as_str(), "https://a.fi/kokous/TELIMET.HTM");
+        assert_eq!(
+            resolve(&base, "../kokous/TELIMET.HTM").unwrap().as_str(),
+            "https://a.fi/kokous/TELIMET.HTM"
+        );
     }
 
     #[test]
@@ -151,7 +161,16 @@ mod tests {
 
     #[test]
     fn private_ranges() {
-        for ip in ["10.1.2.3", "172.16.0.1", "192.168.1.1", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1"] {
+        for ip in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+        ] {
             assert!(is_private_address(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["8.8.8.8", "2a00:1450::1"] {

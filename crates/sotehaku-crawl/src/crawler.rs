@@ -108,7 +108,11 @@ impl CrawlOptions {
 
     /// The robots.txt product token: the `User-Agent` up to the first `/` or space, lower-cased.
     pub fn agent_token(&self) -> String {
-        self.user_agent.split(['/', ' ']).next().unwrap_or("sotehaku").to_ascii_lowercase()
+        self.user_agent
+            .split(['/', ' '])
+            .next()
+            .unwrap_or("sotehaku")
+            .to_ascii_lowercase()
     }
 }
 
@@ -279,7 +283,10 @@ fn parse_hint_date(s: &str) -> Option<chrono::NaiveDate> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(d.date_naive());
     }
-    if let Some(d) = s.get(..10).and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()) {
+    if let Some(d) = s
+        .get(..10)
+        .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+    {
         return Some(d);
     }
     let first = s.split_whitespace().next().unwrap_or("");
@@ -293,12 +300,20 @@ impl Crawler {
             return Err(CrawlError::Options("max_pages must be at least 1".into()));
         }
         if opts.max_body_bytes == 0 || opts.source_concurrency == 0 {
-            return Err(CrawlError::Options("max_body_bytes and source_concurrency must be positive".into()));
+            return Err(CrawlError::Options(
+                "max_body_bytes and source_concurrency must be positive".into(),
+            ));
         }
         let archive = Archive::open(&opts.out_dir)?;
         let store = archive.open_store()?;
         let opts = Arc::new(opts);
-        Ok(Crawler { fetcher: Fetcher::new(opts.clone())?, opts, archive, store: Mutex::new(store), stop: Arc::default() })
+        Ok(Crawler {
+            fetcher: Fetcher::new(opts.clone())?,
+            opts,
+            archive,
+            store: Mutex::new(store),
+            stop: Arc::default(),
+        })
     }
 
     /// The output directory's archive (for ingest).
@@ -345,15 +360,26 @@ impl Crawler {
             Selection::All => registry.sources().to_vec(),
             Selection::Sources(names) => names
                 .iter()
-                .map(|n| registry.get(n).cloned().ok_or_else(|| CrawlError::UnknownSource(n.clone())))
+                .map(|n| {
+                    registry
+                        .get(n)
+                        .cloned()
+                        .ok_or_else(|| CrawlError::UnknownSource(n.clone()))
+                })
                 .collect::<Result<_>>()?,
             Selection::Urls(urls) => {
                 let mut by_host: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for u in urls {
                     let url = crate::canon::canonicalize(u)?;
-                    by_host.entry(url.host_str().unwrap_or("").to_string()).or_default().push(url.to_string());
+                    by_host
+                        .entry(url.host_str().unwrap_or("").to_string())
+                        .or_default()
+                        .push(url.to_string());
                 }
-                by_host.values().map(|urls| Source::ad_hoc(urls)).collect::<Result<_>>()?
+                by_host
+                    .values()
+                    .map(|urls| Source::ad_hoc(urls))
+                    .collect::<Result<_>>()?
             }
         };
         let results: Vec<Result<SourceSummary>> = stream::iter(sources.iter())
@@ -395,7 +421,11 @@ impl Crawler {
             }
         }
         let pending = self.store().pending_count(&source.name, gen)?;
-        observer.event(&CrawlEvent::SourceStarted { source: &source.name, resumed, pending });
+        observer.event(&CrawlEvent::SourceStarted {
+            source: &source.name,
+            resumed,
+            pending,
+        });
         let limit = self.opts.max_pages.unwrap_or(usize::MAX);
         let mut processed = 0usize;
         let mut sitemaps_checked = !source.use_robots_sitemaps();
@@ -430,17 +460,27 @@ impl Crawler {
 
     async fn queue_robots_sitemaps(&self, run: &mut SourceRun<'_>) -> Result<()> {
         let mut origins = HashSet::new();
-        for u in run.source.start.iter().filter_map(|u| crate::canon::canonicalize(u).ok()) {
+        for u in run
+            .source
+            .start
+            .iter()
+            .filter_map(|u| crate::canon::canonicalize(u).ok())
+        {
             if !origins.insert(crate::canon::origin_key(&u)) {
                 continue;
             }
             for sm in self.fetcher.robots_sitemaps(&u).await {
-                let Ok(url) = crate::canon::canonicalize(&sm) else { continue };
-                let url = self.fetcher.from_wire(url, u.scheme());
+                let Ok(url) = crate::canon::canonicalize(&sm) else {
+                    continue;
+                };
+                let url = self.fetcher.unwire(url, u.scheme());
                 if !url.host_str().is_some_and(|h| run.hosts.contains(h)) {
                     continue;
                 }
-                let hints = crate::page::PageHints { region: run.source.county.clone(), ..Default::default() };
+                let hints = crate::page::PageHints {
+                    region: run.source.county.clone(),
+                    ..Default::default()
+                };
                 let target = Target::get(url, Role::Listing, hints);
                 if self.store().enqueue(&run.source.name, run.gen, &target, 1)? {
                     run.summary.discovered += 1;
@@ -475,7 +515,10 @@ impl Crawler {
         let validators = stored
             .as_ref()
             .filter(|s| s.sha256.as_deref().is_some_and(|sha| self.archive.has_body(sha)))
-            .map(|s| Validators { etag: s.etag.clone(), last_modified: s.last_modified.clone() })
+            .map(|s| Validators {
+                etag: s.etag.clone(),
+                last_modified: s.last_modified.clone(),
+            })
             .unwrap_or_default();
         let gen = run.gen;
         let known = |u: &Url| {
@@ -495,7 +538,11 @@ impl Crawler {
                 status = Some(fetched.status);
                 bytes = Some(fetched.body.len());
                 if fetched.final_url != item.target.url {
-                    also_done.push(Target::get(fetched.final_url.clone(), item.target.role, Default::default()));
+                    also_done.push(Target::get(
+                        fetched.final_url.clone(),
+                        item.target.role,
+                        Default::default(),
+                    ));
                 }
                 let html_page = self.parse_html(&fetched.final_url, fetched.content_type.as_deref(), &fetched.body);
                 let mut directives = fetched.x_robots.clone();
@@ -509,7 +556,15 @@ impl Crawler {
                 let policy = run.source.noindex;
                 let follow = !robots::is_nofollow(&directives) || policy == NoindexPolicy::Index;
                 if follow {
-                    self.discover(run, adapter, item, &fetched.final_url, fetched.content_type.as_deref(), &fetched.body, html_page.as_ref())?;
+                    self.discover(
+                        run,
+                        adapter,
+                        item,
+                        &fetched.final_url,
+                        fetched.content_type.as_deref(),
+                        &fetched.body,
+                        html_page.as_ref(),
+                    )?;
                 }
                 let skip = robots::is_noindex(&directives) && policy == NoindexPolicy::Skip;
                 if skip {
@@ -543,7 +598,10 @@ impl Crawler {
                     if !unchanged {
                         self.archive.append_index(&new_page)?;
                     }
-                    change = StoreChange::Put { role: item.target.role, page: &new_page };
+                    change = StoreChange::Put {
+                        role: item.target.role,
+                        page: &new_page,
+                    };
                     match (item.target.role, unchanged) {
                         (_, true) => PageOutcome::Unchanged,
                         (Role::Document, false) => PageOutcome::Stored,
@@ -559,7 +617,8 @@ impl Crawler {
                         let body = self.archive.read_body(sha)?;
                         let ct = copy.meta.content_type.clone();
                         let html_page = self.parse_html(&final_url, ct.as_deref(), &body);
-                        let follow = !robots::is_nofollow(&copy.meta.robots) || run.source.noindex == NoindexPolicy::Index;
+                        let follow =
+                            !robots::is_nofollow(&copy.meta.robots) || run.source.noindex == NoindexPolicy::Index;
                         if follow {
                             self.discover(run, adapter, item, &final_url, ct.as_deref(), &body, html_page.as_ref())?;
                         }
@@ -656,7 +715,7 @@ impl Crawler {
         let targets = adapter.discover(&ctx);
         let mut store = self.store();
         for mut t in targets {
-            t.url = self.fetcher.from_wire(t.url, final_url.scheme());
+            t.url = self.fetcher.unwire(t.url, final_url.scheme());
             if !self.in_scope(run, &t) {
                 continue;
             }
@@ -673,7 +732,14 @@ fn failure_class(reason: &str) -> String {
     if reason.starts_with("HTTP ") {
         return reason.split(" (").next().unwrap_or(reason).to_string();
     }
-    for class in ["timeout", "redirect loop", "too many redirects", "refused private address", "larger than", "host unreachable"] {
+    for class in [
+        "timeout",
+        "redirect loop",
+        "too many redirects",
+        "refused private address",
+        "larger than",
+        "host unreachable",
+    ] {
         if reason.contains(class) {
             return class.to_string();
         }
@@ -692,7 +758,10 @@ mod tests {
     fn hint_dates() {
         let d = |s| parse_hint_date(s);
         assert_eq!(d("2023-01-24"), chrono::NaiveDate::from_ymd_opt(2023, 1, 24));
-        assert_eq!(d("2023-01-24T10:05:00+00:00"), chrono::NaiveDate::from_ymd_opt(2023, 1, 24));
+        assert_eq!(
+            d("2023-01-24T10:05:00+00:00"),
+            chrono::NaiveDate::from_ymd_opt(2023, 1, 24)
+        );
         assert_eq!(d("24.1.2023 15:00"), chrono::NaiveDate::from_ymd_opt(2023, 1, 24));
         assert_eq!(d("huomenna"), None);
     }

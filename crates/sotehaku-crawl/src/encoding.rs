@@ -53,7 +53,9 @@ fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
 pub fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).to_string())
     })
 }
 
@@ -112,7 +114,10 @@ mod tests {
 
     #[test]
     fn utf8_body_wins_over_wrong_http_label() {
-        let (decoded, enc) = decode("<p>Neuvola äitiys</p>".as_bytes(), Some("text/html; charset=iso-8859-1"));
+        let (decoded, enc) = decode(
+            "<p>Neuvola äitiys</p>".as_bytes(),
+            Some("text/html; charset=iso-8859-1"),
+        );
         assert_eq!(enc, "UTF-8");
         assert!(decoded.contains("äitiys"));
     }

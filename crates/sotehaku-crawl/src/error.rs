@@ -47,7 +47,10 @@ pub enum CrawlError {
 impl CrawlError {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> CrawlError {
-        CrawlError::Io { path: path.into(), source }
+        CrawlError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

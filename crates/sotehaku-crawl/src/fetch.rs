@@ -66,9 +66,17 @@ struct HostState {
 }
 
 enum Attempt {
-    Response { status: u16, headers: HeaderMap, body: Vec<u8>, final_url: Url },
+    Response {
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+        final_url: Url,
+    },
     TooLarge(usize),
-    Transport { reason: String, connect: bool },
+    Transport {
+        reason: String,
+        connect: bool,
+    },
 }
 
 /// Resolver that refuses private addresses (reqwest's `resolve()` overrides bypass it; those are checked apart).
@@ -119,7 +127,13 @@ impl Fetcher {
             overrides.insert(host, *addr);
         }
         let client = builder.build().map_err(|e| CrawlError::Client(e.to_string()))?;
-        Ok(Fetcher { client, opts, overrides, hosts: std::sync::Mutex::new(HashMap::new()), requests: AtomicU64::new(0) })
+        Ok(Fetcher {
+            client,
+            opts,
+            overrides,
+            hosts: std::sync::Mutex::new(HashMap::new()),
+            requests: AtomicU64::new(0),
+        })
     }
 
     /// HTTP requests sent so far (robots.txt and retries included).
@@ -151,8 +165,10 @@ impl Fetcher {
     /// Maps a URL seen in a response back to its canonical form (undoing the wire rewrite of overridden hosts):
     /// a URL carrying an overridden host's mapped port gets its port dropped and, under `plain_http`, the scheme
     /// of the page it was found on (`base_scheme`).
-    pub(crate) fn from_wire(&self, url: Url, base_scheme: &str) -> Url {
-        let Some(addr) = url.host_str().and_then(|h| self.overrides.get(h)).copied() else { return url };
+    pub(crate) fn unwire(&self, url: Url, base_scheme: &str) -> Url {
+        let Some(addr) = url.host_str().and_then(|h| self.overrides.get(h)).copied() else {
+            return url;
+        };
         // Only URLs carrying the mapped port came from the wire; others (e.g. real `http://` links) stay as they are.
         if url.port() != Some(addr.port()) {
             return url;
@@ -174,7 +190,11 @@ impl Fetcher {
             return Ok(());
         }
         let host = url.host_str().unwrap_or("");
-        let ip_literal = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+        let ip_literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .ok();
         let addrs: Vec<IpAddr> = if let Some(ip) = ip_literal {
             vec![ip]
         } else if let Some(addr) = self.overrides.get(host) {
@@ -211,13 +231,25 @@ impl Fetcher {
                 break;
             }
             self.wait_turn(state).await;
-            let attempt =
-                self.send(Method::Get, &robots_url, &[], &Validators::default(), robots::ROBOTS_MAX_BYTES).await;
+            let attempt = self
+                .send(
+                    Method::Get,
+                    &robots_url,
+                    &[],
+                    &Validators::default(),
+                    robots::ROBOTS_MAX_BYTES,
+                )
+                .await;
             state.next_at = Some(Instant::now() + self.opts.delay_floor);
             match attempt {
-                Attempt::Response { status: s, headers, body: b, .. } if (300..400).contains(&s) => {
+                Attempt::Response {
+                    status: s,
+                    headers,
+                    body: b,
+                    ..
+                } if (300..400).contains(&s) => {
                     match location(&headers).and_then(|l| canon::resolve(&robots_url, &l)) {
-                        Some(next) => robots_url = self.from_wire(next, robots_url.scheme()),
+                        Some(next) => robots_url = self.unwire(next, robots_url.scheme()),
                         None => {
                             status = Some(s);
                             body = b;
@@ -273,20 +305,32 @@ impl Fetcher {
         }
     }
 
-    async fn send(&self, method: Method, url: &Url, form: &[(String, String)], v: &Validators, limit: usize) -> Attempt {
+    async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        form: &[(String, String)],
+        v: &Validators,
+        limit: usize,
+    ) -> Attempt {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let wire = self.wire_url(url);
         let mut req = match method {
             Method::Get => self.client.get(wire),
             Method::Post => {
-                let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form.iter()).finish();
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form.iter())
+                    .finish();
                 self.client
                     .post(wire)
                     .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(body)
             }
         };
-        req = req.header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        req = req.header(
+            reqwest::header::ACCEPT,
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        );
         req = req.header(reqwest::header::ACCEPT_LANGUAGE, "fi,sv;q=0.8,en;q=0.5");
         if let Some(etag) = v.etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             req = req.header(reqwest::header::IF_NONE_MATCH, etag);
@@ -296,7 +340,12 @@ impl Fetcher {
         }
         let mut resp = match req.send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Transport { connect: e.is_connect(), reason: error_chain(&e) },
+            Err(e) => {
+                return Attempt::Transport {
+                    connect: e.is_connect(),
+                    reason: error_chain(&e),
+                }
+            }
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -318,10 +367,20 @@ impl Fetcher {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Attempt::Transport { connect: false, reason: error_chain(&e) },
+                Err(e) => {
+                    return Attempt::Transport {
+                        connect: false,
+                        reason: error_chain(&e),
+                    }
+                }
             }
         }
-        Attempt::Response { status, headers, body, final_url }
+        Attempt::Response {
+            status,
+            headers,
+            body,
+            final_url,
+        }
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -332,7 +391,12 @@ impl Fetcher {
 
     /// Fetches one target: robots check, redirects (each target checked again), retries and back-off.
     /// `known` tells whether a redirect target is already in the frontier (then it is not fetched again here).
-    pub(crate) async fn fetch(&self, target: &Target, validators: &Validators, known: &dyn Fn(&Url) -> bool) -> Outcome {
+    pub(crate) async fn fetch(
+        &self,
+        target: &Target,
+        validators: &Validators,
+        known: &dyn Fn(&Url) -> bool,
+    ) -> Outcome {
         let mut url = target.url.clone();
         let mut method = target.method;
         let mut form = target.form.clone();
@@ -343,23 +407,37 @@ impl Fetcher {
             if let Err(reason) = self.check_destination(&url).await {
                 return Outcome::Failed { reason, status: None };
             }
-            let validators_now = if hops == 0 { validators.clone() } else { Validators::default() };
+            let validators_now = if hops == 0 {
+                validators.clone()
+            } else {
+                Validators::default()
+            };
             let outcome = self.fetch_one(&url, method, &form, &validators_now).await;
             let (status, headers) = match outcome {
                 Step::Done(o) => return o,
                 Step::Redirect { status, headers } => (status, headers),
             };
-            let Some(next) =
-                location(&headers).and_then(|l| canon::resolve(&url, &l)).map(|u| self.from_wire(u, url.scheme()))
+            let Some(next) = location(&headers)
+                .and_then(|l| canon::resolve(&url, &l))
+                .map(|u| self.unwire(u, url.scheme()))
             else {
-                return Outcome::Failed { reason: format!("redirect {status} without a usable Location"), status: Some(status) };
+                return Outcome::Failed {
+                    reason: format!("redirect {status} without a usable Location"),
+                    status: Some(status),
+                };
             };
             hops += 1;
             if !seen.insert(next.to_string()) {
-                return Outcome::Failed { reason: "redirect loop".into(), status: Some(status) };
+                return Outcome::Failed {
+                    reason: "redirect loop".into(),
+                    status: Some(status),
+                };
             }
             if hops > self.opts.max_redirects {
-                return Outcome::Failed { reason: "too many redirects".into(), status: Some(status) };
+                return Outcome::Failed {
+                    reason: "too many redirects".into(),
+                    status: Some(status),
+                };
             }
             if known(&next) {
                 return Outcome::Duplicate { url: next };
@@ -377,12 +455,18 @@ impl Fetcher {
         let host = self.host_state(url);
         let mut state = host.lock().await;
         if state.connect_failures >= DEAD_AFTER {
-            return Step::Done(Outcome::Failed { reason: "host unreachable (given up for this run)".into(), status: None });
+            return Step::Done(Outcome::Failed {
+                reason: "host unreachable (given up for this run)".into(),
+                status: None,
+            });
         }
         let rules = self.robots_for(url, &mut state).await;
         if matches!(*rules, RobotsRules::Unreachable) {
             // RFC 9309: an unreachable robots.txt means complete disallow; reported as a failure of the host.
-            return Step::Done(Outcome::Failed { reason: "host unreachable (robots.txt could not be fetched)".into(), status: None });
+            return Step::Done(Outcome::Failed {
+                reason: "host unreachable (robots.txt could not be fetched)".into(),
+                status: None,
+            });
         }
         if !rules.allowed(url) {
             return Step::Done(Outcome::Disallowed { url: url.clone() });
@@ -396,7 +480,12 @@ impl Fetcher {
             let now = Instant::now();
             state.next_at = Some(now + delay);
             match result {
-                Attempt::Response { status, headers, body, final_url } => {
+                Attempt::Response {
+                    status,
+                    headers,
+                    body,
+                    final_url,
+                } => {
                     state.connect_failures = 0;
                     last_status = Some(status);
                     if status == 429 || status == 503 || (500..600).contains(&status) {
@@ -415,13 +504,19 @@ impl Fetcher {
                         return Step::Done(Outcome::NotModified { final_url });
                     }
                     if !(200..300).contains(&status) {
-                        return Step::Done(Outcome::Failed { reason: format!("HTTP {status}"), status: Some(status) });
+                        return Step::Done(Outcome::Failed {
+                            reason: format!("HTTP {status}"),
+                            status: Some(status),
+                        });
                     }
                     let header = |name: reqwest::header::HeaderName| {
                         headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
                     };
-                    let x_robots: Vec<&str> =
-                        headers.get_all("x-robots-tag").iter().filter_map(|v| v.to_str().ok()).collect();
+                    let x_robots: Vec<&str> = headers
+                        .get_all("x-robots-tag")
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .collect();
                     return Step::Done(Outcome::Ok(Fetched {
                         status,
                         content_type: header(reqwest::header::CONTENT_TYPE),
@@ -463,17 +558,27 @@ enum Step {
 }
 
 fn location(headers: &HeaderMap) -> Option<String> {
-    headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// `Retry-After` as seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().to_string();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .to_string();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let date = chrono::DateTime::parse_from_rfc2822(&value).ok()?;
-    let secs = (date.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds().max(0);
+    let secs = (date.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .num_milliseconds()
+        .max(0);
     Some(Duration::from_millis(u64::try_from(secs).unwrap_or(0)))
 }
 

@@ -95,7 +95,8 @@ fn sels() -> Option<&'static Selectors> {
 
 fn date_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\b").ok()).as_ref()
+    RE.get_or_init(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\b").ok())
+        .as_ref()
 }
 
 /// Finds the first date (`d.m.yyyy` or `yyyy-mm-dd`) in a text.
@@ -192,7 +193,9 @@ pub fn parse(text: &str, base: &Url) -> HtmlPage {
             continue;
         }
         let href = v.attr("href").or_else(|| v.attr("src")).unwrap_or("");
-        let Some(url) = canon::resolve(&base, href) else { continue };
+        let Some(url) = canon::resolve(&base, href) else {
+            continue;
+        };
         if !seen.insert((url.to_string(), tag)) {
             continue;
         }
@@ -230,7 +233,13 @@ pub fn parse(text: &str, base: &Url) -> HtmlPage {
                 .take(500)
                 .map(|o| {
                     let label = collapse(&o.text().collect::<String>(), 200);
-                    (o.value().attr("value").map(str::to_string).unwrap_or_else(|| label.clone()), label)
+                    (
+                        o.value()
+                            .attr("value")
+                            .map(str::to_string)
+                            .unwrap_or_else(|| label.clone()),
+                        label,
+                    )
                 })
                 .collect();
             f.selects.push((name, options));

@@ -75,12 +75,16 @@ impl FetchedPage {
 
     /// Whether the content type says HTML.
     pub fn is_html(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("html"))
+        self.content_type
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().contains("html"))
     }
 
     /// Whether the content type says PDF.
     pub fn is_pdf(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("pdf"))
+        self.content_type
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().contains("pdf"))
     }
 
     /// Whether the publisher asked search engines not to index this page (`noindex` or `none`).

@@ -158,7 +158,10 @@ impl Source {
 
     /// Whether robots.txt `Sitemap:` lines are followed for this source.
     pub fn use_robots_sitemaps(&self) -> bool {
-        self.robots_sitemaps.unwrap_or(matches!(self.platform, PlatformKind::News | PlatformKind::Valtioneuvosto))
+        self.robots_sitemaps.unwrap_or(matches!(
+            self.platform,
+            PlatformKind::News | PlatformKind::Valtioneuvosto
+        ))
     }
 
     /// The compiled `article_pattern`, if set and valid.
@@ -237,16 +240,23 @@ impl Registry {
         let mut names = HashSet::new();
         for s in &self.sources {
             if s.name.trim().is_empty() || !names.insert(s.name.as_str()) {
-                return Err(CrawlError::Registry(format!("empty or duplicate source name {:?}", s.name)));
+                return Err(CrawlError::Registry(format!(
+                    "empty or duplicate source name {:?}",
+                    s.name
+                )));
             }
             if s.urls().next().is_none() {
-                return Err(CrawlError::Registry(format!("source {:?} has no start, feed or sitemap URL", s.name)));
+                return Err(CrawlError::Registry(format!(
+                    "source {:?} has no start, feed or sitemap URL",
+                    s.name
+                )));
             }
             for u in s.urls() {
                 canon::canonicalize(u).map_err(|e| CrawlError::Registry(format!("source {:?}: {e}", s.name)))?;
             }
             if let Some(p) = &s.article_pattern {
-                Regex::new(p).map_err(|e| CrawlError::Registry(format!("source {:?}: article_pattern: {e}", s.name)))?;
+                Regex::new(p)
+                    .map_err(|e| CrawlError::Registry(format!("source {:?}: article_pattern: {e}", s.name)))?;
             }
         }
         Ok(())
@@ -275,7 +285,10 @@ mod tests {
     #[test]
     fn default_registry_is_valid_and_complete() {
         let reg = Registry::default_registry().unwrap();
-        for code in (1..=21).map(|c| format!("{c:02}")).chain(["90".to_string(), "HUS".to_string()]) {
+        for code in (1..=21)
+            .map(|c| format!("{c:02}"))
+            .chain(["90".to_string(), "HUS".to_string()])
+        {
             assert!(
                 reg.sources().iter().any(|s| s.county.as_deref() == Some(code.as_str())),
                 "no source for county {code}"
@@ -284,7 +297,10 @@ mod tests {
         for name in ["valtioneuvosto", "stm", "thl"] {
             assert!(reg.get(name).is_some(), "{name}");
         }
-        assert!(reg.sources().iter().all(|s| s.noindex == NoindexPolicy::Skip && !s.show_noindex));
+        assert!(reg
+            .sources()
+            .iter()
+            .all(|s| s.noindex == NoindexPolicy::Skip && !s.show_noindex));
     }
 
     #[test]
@@ -296,15 +312,25 @@ mod tests {
         assert!(Registry::from_toml(bad_platform).is_err());
         let no_url = "[[source]]\nname='a'\npublisher='A'\nplatform='news'\n";
         assert!(Registry::from_toml(no_url).is_err());
-        let index = "[[source]]\nname='a'\npublisher='A'\nplatform='dynasty'\nnoindex='index'\nstart=['https://a.fi/']\n";
-        assert_eq!(Registry::from_toml(index).unwrap().sources()[0].noindex, NoindexPolicy::Index);
+        let index =
+            "[[source]]\nname='a'\npublisher='A'\nplatform='dynasty'\nnoindex='index'\nstart=['https://a.fi/']\n";
+        assert_eq!(
+            Registry::from_toml(index).unwrap().sources()[0].noindex,
+            NoindexPolicy::Index
+        );
     }
 
     #[test]
     fn guesses_platforms() {
         let g = |u: &str| guess_platform(&Url::parse(u).unwrap());
-        assert_eq!(g("https://x.oncloudos.com/cgi/DREQUEST.PHP?page=meeting_frames"), PlatformKind::Dynasty);
-        assert_eq!(g("https://x-julkaisu.tweb.fi/ktwebscr/pk_tek_tweb.htm"), PlatformKind::Ktweb);
+        assert_eq!(
+            g("https://x.oncloudos.com/cgi/DREQUEST.PHP?page=meeting_frames"),
+            PlatformKind::Dynasty
+        );
+        assert_eq!(
+            g("https://x-julkaisu.tweb.fi/ktwebscr/pk_tek_tweb.htm"),
+            PlatformKind::Ktweb
+        );
         assert_eq!(g("https://pirha.cloudnc.fi/fi-FI/Toimielimet"), PlatformKind::Casem);
         assert_eq!(g("https://valtioneuvosto.fi/-/10616/x"), PlatformKind::Valtioneuvosto);
         assert_eq!(g("https://paijatha.fi/ajankohtaista/"), PlatformKind::News);

@@ -64,9 +64,10 @@ impl RobotsRules {
     /// The `Crawl-delay` for our agent, if any (negative or non-finite values are ignored).
     pub fn crawl_delay(&self) -> Option<Duration> {
         match self {
-            RobotsRules::Parsed(robot) => {
-                robot.delay.filter(|d| d.is_finite() && *d > 0.0).map(|d| Duration::from_secs_f64(f64::from(d)))
-            }
+            RobotsRules::Parsed(robot) => robot
+                .delay
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .map(|d| Duration::from_secs_f64(f64::from(d))),
             _ => None,
         }
     }
@@ -138,7 +139,10 @@ pub fn push_directives(content: &str, out: &mut Vec<String>) {
         if d.is_empty() || d.starts_with("unavailable_after") {
             continue;
         }
-        if KNOWN_DIRECTIVES.iter().any(|k| d == *k || d.starts_with(&format!("{k}:"))) && !out.iter().any(|o| o == d)
+        if KNOWN_DIRECTIVES
+            .iter()
+            .any(|k| d == *k || d.starts_with(&format!("{k}:")))
+            && !out.iter().any(|o| o == d)
         {
             out.push(d.to_string());
         }
@@ -194,7 +198,9 @@ mod tests {
         let txt = b"User-agent: *\nDisallow: /\n\nUser-agent: sotehaku\nDisallow: /cgi/\nCrawl-delay: 0.5\n";
         let r = RobotsRules::from_response(Some(200), txt, "sotehaku");
         assert!(r.allowed(&url("https://espoo04.hosting.documenta.fi/kokous/TELIMET.HTM")));
-        assert!(!r.allowed(&url("https://espoo04.hosting.documenta.fi/cgi/DREQUEST.PHP?page=search")));
+        assert!(!r.allowed(&url(
+            "https://espoo04.hosting.documenta.fi/cgi/DREQUEST.PHP?page=search"
+        )));
         assert_eq!(r.crawl_delay(), Some(Duration::from_millis(500)));
     }
 

@@ -69,6 +69,10 @@ pub(crate) struct Store {
     seq: i64,
 }
 
+fn placeholder() -> FetchedPage {
+    FetchedPage::new("", 0, "", Vec::new())
+}
+
 fn role_str(role: Role) -> &'static str {
     match role {
         Role::Listing => "listing",
@@ -97,18 +101,26 @@ impl Store {
     pub(crate) fn begin(&mut self, source: &str) -> Result<(i64, bool)> {
         let row: Option<(i64, bool)> = self
             .conn
-            .query_row("SELECT gen, finished FROM source_state WHERE source = ?1", [source], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? != 0))
-            })
+            .query_row(
+                "SELECT gen, finished FROM source_state WHERE source = ?1",
+                [source],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)),
+            )
             .optional()?;
         match row {
             Some((gen, false)) => Ok((gen, true)),
             Some((gen, true)) => {
-                self.conn.execute("UPDATE source_state SET gen = ?2, finished = 0 WHERE source = ?1", params![source, gen + 1])?;
+                self.conn.execute(
+                    "UPDATE source_state SET gen = ?2, finished = 0 WHERE source = ?1",
+                    params![source, gen + 1],
+                )?;
                 Ok((gen + 1, false))
             }
             None => {
-                self.conn.execute("INSERT INTO source_state (source, gen, finished) VALUES (?1, 1, 0)", [source])?;
+                self.conn.execute(
+                    "INSERT INTO source_state (source, gen, finished) VALUES (?1, 1, 0)",
+                    [source],
+                )?;
                 Ok((1, false))
             }
         }
@@ -116,7 +128,8 @@ impl Store {
 
     /// Marks the generation finished (the frontier drained).
     pub(crate) fn finish(&mut self, source: &str) -> Result<()> {
-        self.conn.execute("UPDATE source_state SET finished = 1 WHERE source = ?1", [source])?;
+        self.conn
+            .execute("UPDATE source_state SET finished = 1 WHERE source = ?1", [source])?;
         Ok(())
     }
 
@@ -204,17 +217,28 @@ impl Store {
 
     /// The stored copy of a key, if any.
     pub(crate) fn stored(&self, source: &str, key: &str) -> Result<Option<StoredCopy>> {
-        let row: Option<(Option<String>, Option<String>, Option<String>, String)> = self
+        let row = self
             .conn
             .query_row(
                 "SELECT sha256, etag, last_modified, meta FROM stored WHERE source = ?1 AND key = ?2",
                 params![source, key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        StoredCopy {
+                            sha256: r.get(0)?,
+                            etag: r.get(1)?,
+                            last_modified: r.get(2)?,
+                            meta: placeholder(),
+                        },
+                        r.get::<_, String>(3)?,
+                    ))
+                },
             )
             .optional()?;
         Ok(match row {
-            Some((sha256, etag, last_modified, meta)) => {
-                Some(StoredCopy { sha256, etag, last_modified, meta: serde_json::from_str(&meta)? })
+            Some((mut copy, meta)) => {
+                copy.meta = serde_json::from_str(&meta)?;
+                Some(copy)
             }
             None => None,
         })
@@ -266,7 +290,10 @@ impl Store {
                 )?;
             }
             StoreChange::Remove => {
-                tx.execute("DELETE FROM stored WHERE source = ?1 AND key = ?2", params![log.source, log.key])?;
+                tx.execute(
+                    "DELETE FROM stored WHERE source = ?1 AND key = ?2",
+                    params![log.source, log.key],
+                )?;
             }
         }
         for extra in also_done {
@@ -284,10 +311,12 @@ impl Store {
 
     /// Every stored copy (optionally documents only), in key order.
     pub(crate) fn all_stored(&self, documents_only: bool) -> Result<Vec<(String, FetchedPage)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT role, meta FROM stored WHERE (?1 = 0 OR role = 'document') ORDER BY source, key",
-        )?;
-        let rows = stmt.query_map([i64::from(documents_only)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT role, meta FROM stored WHERE (?1 = 0 OR role = 'document') ORDER BY source, key")?;
+        let rows = stmt.query_map([i64::from(documents_only)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (role, meta) = row?;
@@ -298,8 +327,9 @@ impl Store {
 
     /// Counts of fetch-log outcomes (for reports and tests).
     pub(crate) fn log_outcomes(&self) -> Result<Vec<(String, String, i64)>> {
-        let mut stmt =
-            self.conn.prepare("SELECT source, outcome, COUNT(*) FROM fetch_log GROUP BY source, outcome ORDER BY 1, 2")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, outcome, COUNT(*) FROM fetch_log GROUP BY source, outcome ORDER BY 1, 2")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }

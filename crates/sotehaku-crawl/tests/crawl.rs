@@ -7,7 +7,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{html, not_found, respond, Req, TestServer};
-use sotehaku_crawl::{CrawlOptions, Crawler, NoindexPolicy, NoopObserver, Overrides, Registry, Selection};
+use sotehaku_crawl::{
+    CrawlEvent, CrawlObserver, CrawlOptions, Crawler, NoindexPolicy, NoopObserver, Overrides, Registry, Selection,
+};
+
+/// Counts progress events: (sources started, pages, sources finished).
+#[derive(Default)]
+struct Counter(std::sync::Mutex<(usize, usize, usize)>);
+
+impl CrawlObserver for Counter {
+    fn event(&self, event: &CrawlEvent<'_>) {
+        let mut c = self.0.lock().unwrap();
+        match event {
+            CrawlEvent::SourceStarted { .. } => c.0 += 1,
+            CrawlEvent::Page { .. } => c.1 += 1,
+            CrawlEvent::SourceFinished { .. } => c.2 += 1,
+        }
+    }
+}
 
 const HOST: &str = "uutiset.test";
 
@@ -19,7 +36,10 @@ fn options(dir: &std::path::Path, server: &TestServer) -> CrawlOptions {
     o.max_backoff = Duration::from_secs(3);
     o.request_timeout = Duration::from_secs(5);
     o.connect_timeout = Duration::from_secs(2);
-    o.overrides = Overrides { hosts: vec![(HOST.to_string(), server.addr)], plain_http: true };
+    o.overrides = Overrides {
+        hosts: vec![(HOST.to_string(), server.addr)],
+        plain_http: true,
+    };
     o
 }
 
@@ -68,7 +88,11 @@ fn news_site(crawl_delay: &str) -> common::Handler {
         };
         let etag = etag_of(path);
         if r.headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-            return axum::http::Response::builder().status(304).header("etag", etag).body(axum::body::Body::empty()).unwrap();
+            return axum::http::Response::builder()
+                .status(304)
+                .header("etag", etag)
+                .body(axum::body::Body::empty())
+                .unwrap();
         }
         let mut resp = html(&body);
         resp.headers_mut().insert("etag", etag.parse().unwrap());
@@ -85,23 +109,45 @@ async fn robots_first_disallowed_never_fetched_and_crawl_delay_kept() {
     let server = TestServer::start(news_site("Crawl-delay: 0.3\n")).await;
     let dir = tempfile::tempdir().unwrap();
     let crawler = Crawler::new(options(dir.path(), &server)).unwrap();
-    let summary = crawler.run(&registry("skip"), &select(), &NoopObserver).await.unwrap();
+    let counter = Counter::default();
+    let summary = crawler.run(&registry("skip"), &select(), &counter).await.unwrap();
     let s = &summary.sources[0];
+    assert_eq!(
+        *counter.0.lock().unwrap(),
+        (1, 8, 1),
+        "2 listings + 5 articles + 1 disallowed"
+    );
     let log = server.log();
     assert_eq!(log[0].path, "/robots.txt", "robots.txt is read first");
     assert_eq!(server.count("/robots.txt"), 1, "robots.txt cached per host");
-    assert_eq!(server.count("/ajankohtaista/piilo/salainen/"), 0, "disallowed URL never fetched");
+    assert_eq!(
+        server.count("/ajankohtaista/piilo/salainen/"),
+        0,
+        "disallowed URL never fetched"
+    );
     assert_eq!(s.skipped_robots, 1);
     assert_eq!(s.stored, 5, "{s:?}");
     assert!(s.complete);
     for pair in log.windows(2) {
         let gap = pair[1].at.duration_since(pair[0].at);
-        assert!(gap >= Duration::from_millis(295), "gap {gap:?} before {} is below Crawl-delay", pair[1].path);
+        assert!(
+            gap >= Duration::from_millis(295),
+            "gap {gap:?} before {} is below Crawl-delay",
+            pair[1].path
+        );
     }
-    assert!(log.iter().all(|l| l.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("sotehaku/")));
+    assert!(log.iter().all(|l| l
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .starts_with("sotehaku/")));
     let pages: Vec<_> = crawler.archive().pages().unwrap().map(Result::unwrap).collect();
     assert_eq!(pages.len(), 5);
-    let first = pages.iter().find(|p| p.url == format!("https://{HOST}/ajankohtaista/uutinen-1/")).unwrap();
+    let first = pages
+        .iter()
+        .find(|p| p.url == format!("https://{HOST}/ajankohtaista/uutinen-1/"))
+        .unwrap();
     assert_eq!(first.hints.title.as_deref(), Some("Aluevaltuusto kokoontui"));
     assert_eq!(first.hints.date.as_deref(), Some("2024-05-02"));
     assert_eq!(first.hints.region.as_deref(), Some("09"));
@@ -124,10 +170,18 @@ async fn second_run_sends_conditional_requests_and_downloads_no_body() {
     let s = &s2.sources[0];
     assert_eq!((s.stored, s.unchanged), (0, 7), "{s:?}");
     for l in server.log().iter().filter(|l| l.path != "/robots.txt") {
-        assert!(l.headers.contains_key("if-none-match"), "unconditional request for {}", l.path);
+        assert!(
+            l.headers.contains_key("if-none-match"),
+            "unconditional request for {}",
+            l.path
+        );
         assert_eq!(l.status, 304, "{} re-downloaded", l.path);
     }
-    assert_eq!(second.archive().pages().unwrap().count(), 5, "304 keeps the stored copies");
+    assert_eq!(
+        second.archive().pages().unwrap().count(),
+        5,
+        "304 keeps the stored copies"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,7 +230,10 @@ async fn rate_limited_host_backs_off_as_told() {
         let Some(next) = log.get(i + 1) else { break };
         let gap = next.at.duration_since(l.at);
         if l.status == 429 {
-            assert!(gap >= Duration::from_millis(990), "Retry-After: 1 not honoured ({gap:?})");
+            assert!(
+                gap >= Duration::from_millis(990),
+                "Retry-After: 1 not honoured ({gap:?})"
+            );
         }
         if l.status == 503 {
             // No Retry-After: exponential back-off from 300 ms with ±50 % jitter.
@@ -191,7 +248,11 @@ async fn redirects_loops_chains_and_robots_after_redirect() {
     let inner = news_site("");
     let handler: common::Handler = Arc::new(move |r: &Req<'_>| {
         let redirect = |to: &str| {
-            axum::http::Response::builder().status(302).header("location", to).body(axum::body::Body::empty()).unwrap()
+            axum::http::Response::builder()
+                .status(302)
+                .header("location", to)
+                .body(axum::body::Body::empty())
+                .unwrap()
         };
         match r.path {
             "/silmukka/a/" => redirect("/silmukka/b/"),
@@ -205,8 +266,17 @@ async fn redirects_loops_chains_and_robots_after_redirect() {
     let server = TestServer::start(handler).await;
     let dir = tempfile::tempdir().unwrap();
     let crawler = Crawler::new(options(dir.path(), &server)).unwrap();
-    let urls = ["/silmukka/a/", "/lyhyt/1", "/lyhyt/yllapito"].map(|p| format!("https://{HOST}{p}")).to_vec();
-    let summary = crawler.run(&Registry::from_sources(vec![]).unwrap(), &Selection::Urls(urls), &NoopObserver).await.unwrap();
+    let urls = ["/silmukka/a/", "/lyhyt/1", "/lyhyt/yllapito"]
+        .map(|p| format!("https://{HOST}{p}"))
+        .to_vec();
+    let summary = crawler
+        .run(
+            &Registry::from_sources(vec![]).unwrap(),
+            &Selection::Urls(urls),
+            &NoopObserver,
+        )
+        .await
+        .unwrap();
     let s = &summary.sources[0];
     assert_eq!(s.failed.get("redirect loop"), Some(&1), "{s:?}");
     assert!(server.count("/silmukka/a/") <= 2 && server.count("/silmukka/b/") <= 1);
@@ -226,9 +296,21 @@ async fn private_addresses_are_refused_unless_allowed() {
     opts.allow_private = false;
     let crawler = Crawler::new(opts).unwrap();
     let summary = crawler.run(&registry("skip"), &select(), &NoopObserver).await.unwrap();
-    assert_eq!(summary.sources[0].failed.get("refused private address"), Some(&1), "{:?}", summary.sources[0]);
+    assert_eq!(
+        summary.sources[0].failed.get("refused private address"),
+        Some(&1),
+        "{:?}",
+        summary.sources[0]
+    );
     let literal = vec![format!("http://{}/ajankohtaista/", server.addr)];
-    let summary = crawler.run(&Registry::from_sources(vec![]).unwrap(), &Selection::Urls(literal), &NoopObserver).await.unwrap();
+    let summary = crawler
+        .run(
+            &Registry::from_sources(vec![]).unwrap(),
+            &Selection::Urls(literal),
+            &NoopObserver,
+        )
+        .await
+        .unwrap();
     assert_eq!(summary.sources[0].failed.get("refused private address"), Some(&1));
     assert!(server.log().is_empty(), "no request reached the private address");
 }
@@ -246,10 +328,19 @@ async fn oversized_responses_are_abandoned() {
     opts.max_body_bytes = 100_000;
     let crawler = Crawler::new(opts).unwrap();
     let summary = crawler
-        .run(&Registry::from_sources(vec![]).unwrap(), &Selection::Urls(vec![format!("https://{HOST}/iso/")]), &NoopObserver)
+        .run(
+            &Registry::from_sources(vec![]).unwrap(),
+            &Selection::Urls(vec![format!("https://{HOST}/iso/")]),
+            &NoopObserver,
+        )
         .await
         .unwrap();
-    assert_eq!(summary.sources[0].failed.get("larger than"), Some(&1), "{:?}", summary.sources[0]);
+    assert_eq!(
+        summary.sources[0].failed.get("larger than"),
+        Some(&1),
+        "{:?}",
+        summary.sources[0]
+    );
     assert_eq!(crawler.archive().pages().unwrap().count(), 0);
 }
 
@@ -261,10 +352,13 @@ fn noindex_site() -> common::Handler {
                <a href="/ajankohtaista/otsake/">Otsake</a>"#,
         ),
         "/ajankohtaista/julkinen/" => html("<p>Kaikille</p>"),
-        "/ajankohtaista/meta/" => html(r#"<html><head><meta name="robots" content="noindex"></head><p>Pöytäkirja</p></html>"#),
+        "/ajankohtaista/meta/" => {
+            html(r#"<html><head><meta name="robots" content="noindex"></head><p>Pöytäkirja</p></html>"#)
+        }
         "/ajankohtaista/otsake/" => {
             let mut resp = html("<p>Otsake</p>");
-            resp.headers_mut().insert("x-robots-tag", "noindex, noarchive".parse().unwrap());
+            resp.headers_mut()
+                .insert("x-robots-tag", "noindex, noarchive".parse().unwrap());
             resp
         }
         _ => not_found(),
@@ -281,7 +375,10 @@ async fn noindex_is_skipped_by_default_and_kept_only_under_the_index_policy() {
     let urls: Vec<String> = crawler.archive().pages().unwrap().map(|p| p.unwrap().url).collect();
     assert_eq!(urls, vec![format!("https://{HOST}/ajankohtaista/julkinen/")]);
     let archived = std::fs::read_to_string(dir.path().join("archive.jsonl")).unwrap();
-    assert!(!archived.contains("/meta/") && !archived.contains("/otsake/"), "noindex pages not archived");
+    assert!(
+        !archived.contains("/meta/") && !archived.contains("/otsake/"),
+        "noindex pages not archived"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let mut reg = registry("skip");

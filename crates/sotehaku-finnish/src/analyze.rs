@@ -83,6 +83,8 @@ pub struct DictionaryEntry {
     pub base_form: String,
     /// Compound parts (base forms of the parts); empty or a single element for a simple word.
     pub compound_parts: Vec<String>,
+    /// Word class as libvoikko names it (`nimisana`, `teonsana`, …), if known.
+    pub class: Option<String>,
 }
 
 /// A source of dictionary analyses (the voikko-fi morphology by default; tests may plug in others).
@@ -147,6 +149,7 @@ impl WordAnalyzer {
     /// use sotehaku_finnish::analyze::{Source, WordAnalyzer};
     /// let a = WordAnalyzer::builtin().analyze_word("HUS-yhtymän");
     /// assert_eq!(a.base_forms, ["hus-yhtymä"]);
+    /// assert_eq!(a.compound_parts, ["hus", "yhtymä"]);
     /// assert_eq!(WordAnalyzer::builtin().analyze_word("2022").base_forms, ["2022"]);
     /// ```
     pub fn analyze_word(&self, word: &str) -> Arc<WordAnalysis> {
@@ -206,10 +209,12 @@ impl WordAnalyzer {
                 });
             }
         }
-        self.dictionary_analysis(word)
+        self.dictionary_analysis(word, false)
     }
 
-    fn dictionary_analysis(&self, word: &str) -> Option<WordAnalysis> {
+    /// The dictionary's readings of `word`. With `nominal_only`, verb readings are dropped when another reading
+    /// exists (the last part of `HUS-yhtymän` is the noun yhtymä, not the verb yhtyä).
+    fn dictionary_analysis(&self, word: &str, nominal_only: bool) -> Option<WordAnalysis> {
         if word.len() > MAX_DICTIONARY_WORD_BYTES {
             return None;
         }
@@ -219,6 +224,9 @@ impl WordAnalyzer {
         }
         if entries.is_empty() {
             return None;
+        }
+        if nominal_only && entries.iter().any(|e| !is_verb(e)) {
+            entries.retain(|e| !is_verb(e));
         }
         let mut base_forms: Vec<String> = Vec::new();
         let mut compound_parts: Vec<String> = Vec::new();
@@ -252,7 +260,14 @@ impl WordAnalyzer {
             return None;
         }
         let tail = self
-            .simple(last)
+            .lexicon
+            .lookup(last)
+            .map(|e| WordAnalysis {
+                base_forms: vec![e.term.clone()],
+                compound_parts: vec![e.term.clone()],
+                source: Source::Lexicon,
+            })
+            .or_else(|| self.dictionary_analysis(last, true))
             .or_else(|| self.lexicon_compound(last))
             .unwrap_or_else(|| self.snowball(last));
         let prefix = prefix.to_lowercase();
@@ -281,7 +296,7 @@ impl WordAnalyzer {
             if rest.chars().count() < MIN_COMPOUND_REST_CHARS {
                 continue;
             }
-            let Some(tail) = self.dictionary_analysis(rest) else {
+            let Some(tail) = self.dictionary_analysis(rest, true) else {
                 continue;
             };
             let base_forms = tail.base_forms.iter().map(|b| format!("{}{b}", head.term)).collect();
@@ -316,6 +331,43 @@ impl WordAnalyzer {
     }
 }
 
+/// The compounds a hyphen-ellipsis stands for: `sosiaali-` followed by `terveydenhuollon` (base terveydenhuolto,
+/// parts terveys + huolto) gives `sosiaalihuolto`. For each base form of the following word, its longest compound
+/// part that ends it is appended to the ellipsis. Empty when the following word is not a known compound.
+///
+/// ```
+/// use sotehaku_finnish::analyze::{complete_ellipsis, WordAnalyzer};
+/// let next = WordAnalyzer::builtin().analyze_word("terveydenhuollon");
+/// assert_eq!(complete_ellipsis("sosiaali-", &next), ["sosiaalihuolto"]);
+/// ```
+pub fn complete_ellipsis(ellipsis: &str, next: &WordAnalysis) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(stem) = ellipsis.strip_suffix('-').map(str::to_lowercase) else {
+        return out;
+    };
+    if !stem.chars().any(char::is_alphabetic)
+        || next.compound_parts.len() < 2
+        || !matches!(next.source, Source::Dictionary | Source::Lexicon)
+    {
+        return out;
+    }
+    for base in &next.base_forms {
+        let head = next
+            .compound_parts
+            .iter()
+            .filter(|p| p.len() < base.len() && base.ends_with(p.as_str()))
+            .max_by_key(|p| p.len());
+        if let Some(head) = head {
+            push_distinct(&mut out, format!("{stem}{head}"));
+        }
+    }
+    out
+}
+
+fn is_verb(entry: &DictionaryEntry) -> bool {
+    entry.class.as_deref() == Some("teonsana")
+}
+
 fn push_distinct(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
@@ -339,6 +391,7 @@ impl Dictionary for VoikkoDictionary {
             .map(|a| DictionaryEntry {
                 base_form: a.base_form,
                 compound_parts: a.compound_parts,
+                class: a.class,
             })
             .collect()
     }
@@ -374,7 +427,9 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
     let stop = StopWords::finnish();
     let mut tokenizer = FinnishTokenizer::keep_case();
     let mut stream = tokenizer.token_stream(text);
-    let mut out = Vec::new();
+    let mut out: Vec<AnalyzedToken> = Vec::new();
+    // Indexes in `out` of hyphen-ellipsis tokens waiting for the word that completes them.
+    let mut open_ellipses: Vec<usize> = Vec::new();
     while let Some(token) = stream.next() {
         let surface = text
             .get(token.offset_from..token.offset_to)
@@ -392,6 +447,18 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
             continue;
         }
         let a = analyzer.analyze_word(&token.text);
+        if token.text.ends_with('-') && token.text.len() > 1 {
+            open_ellipses.push(out.len());
+        } else {
+            for i in open_ellipses.drain(..) {
+                if let Some(t) = out.get_mut(i) {
+                    let ellipsis = format!("{}-", t.base_forms.first().map(String::as_str).unwrap_or(""));
+                    for c in complete_ellipsis(&ellipsis, &a) {
+                        push_distinct(&mut t.base_forms, c);
+                    }
+                }
+            }
+        }
         out.push(AnalyzedToken {
             text: surface,
             offset_from: token.offset_from,
@@ -503,6 +570,7 @@ mod tests {
             let e = |b: &str, p: &[&str]| DictionaryEntry {
                 base_form: b.to_string(),
                 compound_parts: p.iter().map(|s| s.to_string()).collect(),
+                class: None,
             };
             match word {
                 "keskuksessa" => vec![e("keskus", &[])],

@@ -5,6 +5,10 @@
 //! - [`PLAIN`] and [`FI_SNOWBALL`]: tantivy's stock chains (lowercase words; lowercase + Finnish Snowball), the
 //!   baselines for evaluation.
 //!
+//! Query side: the same analyzers, but build queries with [`field_query`] rather than tantivy's `QueryParser`:
+//! the parser turns alternatives at one position (`kuusi` → kuusi, kuu) into a phrase that needs *all* of them,
+//! so "kuusi" would not find "kuusella". [`field_query`] ORs the alternatives of a position instead.
+//!
 //! ```
 //! use tantivy::tokenizer::TokenizerManager;
 //! let manager = TokenizerManager::default();
@@ -18,9 +22,12 @@
 
 use std::sync::Arc;
 
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenizerManager,
 };
+use tantivy::Term;
 
 use crate::analyze::WordAnalyzer;
 use crate::filters::{BaseFormFilter, CompoundPartsFilter, NumberSafeStemmer};
@@ -96,4 +103,117 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(SV_BASE, sv_base());
     manager.register(PLAIN, plain());
     manager.register(FI_SNOWBALL, snowball());
+}
+
+/// Most phrase variants (combinations of alternatives) [`field_query`] builds for one phrase; beyond that only the
+/// first alternative of each position is used.
+pub const MAX_PHRASE_VARIANTS: usize = 16;
+
+/// Most positions taken from one query text.
+const MAX_QUERY_POSITIONS: usize = 64;
+
+/// The terms an analyzer emits at one position (alternatives of one word).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionTerms {
+    /// Token position (stop words leave gaps).
+    pub position: usize,
+    /// Distinct terms at that position, in emission order.
+    pub terms: Vec<String>,
+}
+
+/// Runs `analyzer` over `text` and groups the emitted terms by position (at most 64 positions).
+///
+/// ```
+/// let groups = sotehaku_finnish::analyzers::terms_by_position(&mut sotehaku_finnish::analyzers::fi_base(), "kuusi ja kuu");
+/// assert_eq!(groups[0].terms, ["kuusi", "kuu"]);
+/// assert_eq!(groups[1].position, 2);
+/// ```
+pub fn terms_by_position(analyzer: &mut TextAnalyzer, text: &str) -> Vec<PositionTerms> {
+    let mut groups: Vec<PositionTerms> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        match groups.last_mut() {
+            Some(g) if g.position == token.position => {
+                if !g.terms.contains(&token.text) {
+                    g.terms.push(token.text.clone());
+                }
+            }
+            _ => {
+                if groups.len() >= MAX_QUERY_POSITIONS {
+                    break;
+                }
+                groups.push(PositionTerms {
+                    position: token.position,
+                    terms: vec![token.text.clone()],
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// A query for `text` on `field` (indexed with `analyzer`, with positions for phrases): without `phrase`, every
+/// position must match one of its alternatives (BM25-scored term queries); with `phrase`, the words must appear in
+/// order (stop-word gaps kept), any alternative per position. `None` when the text gives no terms.
+///
+/// ```
+/// use sotehaku_finnish::analyzers::{field_query, fi_base};
+/// let mut schema = tantivy::schema::Schema::builder();
+/// let body = schema.add_text_field("body", tantivy::schema::TEXT);
+/// assert!(field_query(body, &mut fi_base(), "hyvinvointialueiden rahoitus", true).is_some());
+/// assert!(field_query(body, &mut fi_base(), "ja", false).is_none());
+/// ```
+pub fn field_query(field: Field, analyzer: &mut TextAnalyzer, text: &str, phrase: bool) -> Option<Box<dyn Query>> {
+    let groups = terms_by_position(analyzer, text);
+    let term_query = |t: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, t),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let alternatives = |g: &PositionTerms| -> Box<dyn Query> {
+        match g.terms.as_slice() {
+            [one] => term_query(one),
+            many => Box::new(BooleanQuery::new(
+                many.iter().map(|t| (Occur::Should, term_query(t))).collect(),
+            )),
+        }
+    };
+    match groups.as_slice() {
+        [] => None,
+        [one] => Some(alternatives(one)),
+        many if !phrase => Some(Box::new(BooleanQuery::new(
+            many.iter().map(|g| (Occur::Must, alternatives(g))).collect(),
+        ))),
+        many => {
+            let variants = many.iter().try_fold(1usize, |n, g| n.checked_mul(g.terms.len()));
+            let variants = match variants {
+                Some(n) if n <= MAX_PHRASE_VARIANTS => n,
+                _ => 1,
+            };
+            let mut phrases: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(variants);
+            for v in 0..variants {
+                let mut rest = v;
+                let terms: Vec<(usize, Term)> = many
+                    .iter()
+                    .map(|g| {
+                        let n = if variants == 1 { 1 } else { g.terms.len() };
+                        let pick = g
+                            .terms
+                            .get(rest % n)
+                            .or(g.terms.first())
+                            .map(String::as_str)
+                            .unwrap_or("");
+                        rest /= n;
+                        (g.position, Term::from_field_text(field, pick))
+                    })
+                    .collect();
+                phrases.push((Occur::Should, Box::new(PhraseQuery::new_with_offset(terms))));
+            }
+            match phrases.len() {
+                1 => phrases.pop().map(|(_, q)| q),
+                _ => Some(Box::new(BooleanQuery::new(phrases))),
+            }
+        }
+    }
 }

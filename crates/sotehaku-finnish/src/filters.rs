@@ -7,11 +7,12 @@
 //!
 //! Numbers pass through every filter unchanged. Both analysis filters share the analyzer's cache.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::analyze::{WordAnalysis, WordAnalyzer};
+use crate::analyze::{complete_ellipsis, WordAnalysis, WordAnalyzer};
 
 /// Which list of a [`WordAnalysis`] a filter emits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,24 +99,54 @@ impl<T: Tokenizer> Tokenizer for AnalysisTokenizer<T> {
             analyzer: &self.analyzer,
             emit: self.emit,
             tail: self.inner.token_stream(text),
+            token: Token::default(),
             current: None,
+            extra: Vec::new(),
             next_index: 0,
+            lookahead: VecDeque::new(),
         }
     }
 }
 
+/// Most tokens looked ahead from a hyphen-ellipsis for the word that completes it.
+const MAX_ELLIPSIS_LOOKAHEAD: usize = 4;
+
 /// The token stream of [`AnalysisTokenizer`]: one input token becomes one or more output tokens at its position.
+///
+/// In the base-form stream a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveydenhuollon") also gets the
+/// completed compound (`sosiaalihuolto`, from the last part of the word that follows), so a search for
+/// "sosiaalihuolto" finds the abbreviated form.
 pub struct AnalysisTokenStream<'a, S> {
     analyzer: &'a WordAnalyzer,
     emit: Emit,
     tail: S,
+    token: Token,
     current: Option<Arc<WordAnalysis>>,
+    extra: Vec<String>,
     next_index: usize,
+    lookahead: VecDeque<Token>,
+}
+
+impl<S: TokenStream> AnalysisTokenStream<'_, S> {
+    /// The completed compound for the ellipsis token in `self.token`, looking ahead in the stream.
+    fn ellipsis_completion(&mut self) -> Vec<String> {
+        while self.lookahead.len() < MAX_ELLIPSIS_LOOKAHEAD
+            && self.lookahead.back().is_none_or(|t| t.text.ends_with('-'))
+            && self.tail.advance()
+        {
+            self.lookahead.push_back(self.tail.token().clone());
+        }
+        let Some(next) = self.lookahead.iter().find(|t| !t.text.ends_with('-')) else {
+            return Vec::new();
+        };
+        let next_analysis = self.analyzer.analyze_word(&next.text);
+        complete_ellipsis(&self.token.text, &next_analysis)
+    }
 }
 
 impl<S: TokenStream> TokenStream for AnalysisTokenStream<'_, S> {
     fn advance(&mut self) -> bool {
-        // Each iteration either emits an output or consumes one token of the finite inner stream.
+        // Each iteration either emits an output or consumes one token of the finite inner stream (or lookahead).
         loop {
             if let Some(analysis) = &self.current {
                 let list = match self.emit {
@@ -124,27 +155,42 @@ impl<S: TokenStream> TokenStream for AnalysisTokenStream<'_, S> {
                 };
                 if let Some(text) = list.get(self.next_index) {
                     self.next_index += 1;
-                    let token = self.tail.token_mut();
-                    token.text.clear();
-                    token.text.push_str(text);
+                    self.token.text.clear();
+                    self.token.text.push_str(text);
                     return true;
                 }
                 self.current = None;
             }
-            if !self.tail.advance() {
+            if let Some(extra) = self.extra.pop() {
+                self.token.text = extra;
+                return true;
+            }
+            if let Some(next) = self.lookahead.pop_front() {
+                self.token = next;
+            } else if self.tail.advance() {
+                self.token.clone_from(self.tail.token());
+            } else {
                 return false;
             }
-            self.current = Some(self.analyzer.analyze_word(&self.tail.token().text));
+            let analysis = self.analyzer.analyze_word(&self.token.text);
+            self.extra.clear();
+            if self.emit == Emit::BaseForms && self.token.text.len() > 1 && self.token.text.ends_with('-') {
+                let mut extra = self.ellipsis_completion();
+                extra.retain(|c| !analysis.base_forms.contains(c));
+                extra.reverse(); // emitted with pop(), in order
+                self.extra = extra;
+            }
+            self.current = Some(analysis);
             self.next_index = 0;
         }
     }
 
     fn token(&self) -> &Token {
-        self.tail.token()
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+        &mut self.token
     }
 }
 

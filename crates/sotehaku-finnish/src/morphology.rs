@@ -239,26 +239,31 @@ const MINEN_VERB_PENALTY: u32 = 1;
 /// Context-free implausibility of a transducer output (see [`DetailedAnalysis::penalty`]).
 fn penalty(s: &[char], base_form: &str) -> u32 {
     let mut p = 0;
-    let has = |tag: &str| (0..s.len()).any(|i| starts_at(s, i, tag));
-    p += (0..s.len()).filter(|&i| starts_at(s, i, "[Bc]")).count() as u32;
-    for (tag, weight) in [
-        ("[O", 2),
-        ("[Sab]", 2),
-        ("[Sin]", 2),
-        ("[Sko]", 2),
-        ("[Tk]", 1),
-        ("[Rt]", 1),
-        ("[Rm]", 1),
-        ("[Xj]inen", 1),
-        ("[Cc]", 1),
-        ("[Cs]", 1),
-        ("[Tn4]", MINEN_VERB_PENALTY),
-    ] {
-        if has(tag) {
-            p += weight;
+    let mut partitive = false;
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != '[' {
+            i += 1;
+            continue;
         }
+        let end = (i + 1..s.len()).find(|&k| s[k] == ']').unwrap_or(s.len());
+        let tag = s.get(i + 1..end).unwrap_or(&[]);
+        p += match tag {
+            ['B', 'c'] => 1,
+            ['O', ..] => 2,
+            ['S', 'a', 'b'] | ['S', 'i', 'n'] | ['S', 'k', 'o'] => 2,
+            ['T', 'k'] | ['R', 't'] | ['R', 'm'] | ['C', 'c'] | ['C', 's'] => 1,
+            ['T', 'n', '4'] => MINEN_VERB_PENALTY,
+            ['X', 'j'] if starts_at(s, end + 1, "inen") => 1,
+            ['S', 'p'] => {
+                partitive = true;
+                0
+            }
+            _ => 0,
+        };
+        i = end + 1;
     }
-    if has("[Sp]") && base_form.ends_with("nen") {
+    if partitive && base_form.ends_with("nen") {
         p += 1;
     }
     p
@@ -270,9 +275,15 @@ fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &s
     let voikko_base: Option<String> =
         parse_baseform(chars, &structure, Some(&mut boundaries)).map(|b| b.into_iter().collect());
     let base_form = voikko_base.as_deref().map(lowercase).unwrap_or_default();
-    let base_form_segments = segments_at(&base_form, boundaries.iter().filter(|b| !b.lexicalised).map(|b| b.pos));
-    let base_form_morphs = segments_at(&base_form, boundaries.iter().map(|b| b.pos));
-    let compound_parts = compound_parts(chars);
+    let (base_form_segments, base_form_morphs, compound_parts) = if is_unsplit(&base_form) {
+        (Vec::new(), Vec::new(), Vec::new())
+    } else {
+        (
+            segments_at(&base_form, boundaries.iter().filter(|b| !b.lexicalised).map(|b| b.pos)),
+            segments_at(&base_form, boundaries.iter().map(|b| b.pos)),
+            compound_parts(chars),
+        )
+    };
     let penalty = penalty(chars, &base_form);
     DetailedAnalysis {
         analysis: Analysis {
@@ -288,6 +299,22 @@ fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &s
         extension: false,
         penalty,
     }
+}
+
+/// Base forms that are not split into compound parts (data file `src/morphology/unsplit.txt`).
+pub const UNSPLIT_DEFAULT: &str = include_str!("morphology/unsplit.txt");
+
+/// True if `base_form` is listed in [`UNSPLIT_DEFAULT`].
+fn is_unsplit(base_form: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        UNSPLIT_DEFAULT
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .contains(base_form)
 }
 
 /// Lowercases one character the way a dictionary lookup needs (one char in, one char out).

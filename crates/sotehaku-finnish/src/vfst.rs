@@ -26,7 +26,6 @@
 //! assert!(outputs.iter().any(|o| o.contains("[Xp]talo[X]")));
 //! ```
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Errors found while reading a VFST file.
@@ -111,25 +110,42 @@ struct Flag {
     value: u16,
 }
 
-/// One decoded cell of the transition table.
+/// One cell of the transition table in a compact native form (8 bytes, so the table stays cache-friendly).
 #[derive(Debug, Clone, Copy)]
 struct Cell {
-    sym_in: u32,
-    sym_out: u32,
-    target: u32,
-    more: u8,
-    weight: i16,
-    /// The cell's first 32 bits, which is the count when this cell is an overflow cell.
-    raw_count: u32,
+    /// Input symbol; `0xFFFF` marks a final state.
+    sym_in: u16,
+    sym_out: u16,
+    /// Target state (low 24 bits) and "more transitions" (high 8 bits); in an overflow cell, the transition count.
+    word: u32,
 }
 
-/// A VFST transducer loaded in memory (zero-copy for `'static` data).
+impl Cell {
+    /// Input symbol, with the final marker as `u32::MAX` (so it sorts after every symbol).
+    fn input(&self) -> u32 {
+        if self.sym_in == 0xFFFF {
+            u32::MAX
+        } else {
+            u32::from(self.sym_in)
+        }
+    }
+
+    fn target(&self) -> u32 {
+        self.word & 0x00FF_FFFF
+    }
+
+    fn more(&self) -> u8 {
+        (self.word >> 24) as u8
+    }
+}
+
+/// A VFST transducer loaded in memory (the transition table decoded into native cells).
 #[derive(Debug, Clone)]
 pub struct Transducer {
-    data: Cow<'static, [u8]>,
     weighted: bool,
-    table_start: usize,
-    cell_count: usize,
+    cells: Vec<Cell>,
+    /// Per-cell weights (weighted transducers only).
+    weights: Vec<i16>,
     symbols: Vec<Box<str>>,
     first_normal: u32,
     flags: Vec<Flag>,
@@ -142,6 +158,48 @@ pub struct Transducer {
 
 /// Marker for "no symbol" in [`Transducer::low_chars`].
 const NO_SYMBOL: u32 = u32::MAX;
+
+/// Decodes the transition table (whole cells only; a partial cell at the end is ignored) into cells and, for a
+/// weighted transducer, per-cell weights. A cell that follows a cell whose "more transitions" is 255 is an overflow
+/// cell and keeps its first 32 bits (the count). Weighted targets beyond 2^24 cells cannot be represented and are
+/// mapped to an invalid state (never followed).
+fn decode_cells(table: &[u8], weighted: bool) -> (Vec<Cell>, Vec<i16>) {
+    let size = if weighted { 16 } else { 8 };
+    let mut cells = Vec::with_capacity(table.len() / size);
+    let mut weights = Vec::new();
+    let mut overflow_next = false;
+    for c in table.chunks_exact(size) {
+        let first = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        let cell = if overflow_next {
+            Cell {
+                sym_in: 0,
+                sym_out: 0,
+                word: first,
+            }
+        } else if weighted {
+            let sym_in = if first > 0xFFFE { 0xFFFF } else { first as u16 };
+            let sym_out = u32::from_le_bytes([c[4], c[5], c[6], c[7]]).min(0xFFFE) as u16;
+            let target = u32::from_le_bytes([c[8], c[9], c[10], c[11]]).min(0x00FF_FFFF);
+            Cell {
+                sym_in,
+                sym_out,
+                word: target | (u32::from(c[14]) << 24),
+            }
+        } else {
+            Cell {
+                sym_in: u16::from_le_bytes([c[0], c[1]]),
+                sym_out: u16::from_le_bytes([c[2], c[3]]),
+                word: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            }
+        };
+        if weighted {
+            weights.push(i16::from_le_bytes([c[12], c[13]]));
+        }
+        overflow_next = !overflow_next && cell.more() == 255;
+        cells.push(cell);
+    }
+    (cells, weights)
+}
 
 fn read_u16(data: &[u8], at: usize) -> Option<u16> {
     let bytes = data.get(at..at.checked_add(2)?)?;
@@ -187,12 +245,12 @@ fn parse_flag(symbol: &str, features: &mut HashMap<String, usize>, values: &mut 
 impl Transducer {
     /// Reads a transducer from bytes (copied).
     pub fn from_bytes(bytes: &[u8]) -> Result<Transducer, VfstError> {
-        Transducer::from_cow(Cow::Owned(bytes.to_vec()))
+        Transducer::parse(bytes)
     }
 
-    /// Reads a transducer from static bytes without copying them (e.g. data embedded with `include_bytes!`).
+    /// Reads a transducer from static bytes (e.g. data embedded with `include_bytes!`).
     pub fn from_static(bytes: &'static [u8]) -> Result<Transducer, VfstError> {
-        Transducer::from_cow(Cow::Borrowed(bytes))
+        Transducer::parse(bytes)
     }
 
     /// The voikko-fi 2.5 `mor.vfst` embedded in this crate, parsed on first use.
@@ -208,10 +266,9 @@ impl Transducer {
     /// A transducer that accepts nothing.
     pub fn empty() -> Transducer {
         Transducer {
-            data: Cow::Borrowed(&[]),
             weighted: false,
-            table_start: 0,
-            cell_count: 0,
+            cells: Vec::new(),
+            weights: Vec::new(),
             symbols: vec![Box::from("")],
             first_normal: 1,
             flags: Vec::new(),
@@ -221,8 +278,7 @@ impl Transducer {
         }
     }
 
-    fn from_cow(data: Cow<'static, [u8]>) -> Result<Transducer, VfstError> {
-        let bytes: &[u8] = &data;
+    fn parse(bytes: &[u8]) -> Result<Transducer, VfstError> {
         if bytes.len() < 18 {
             return Err(VfstError::Truncated("header"));
         }
@@ -277,11 +333,11 @@ impl Transducer {
             }
         }
         let feature_count = features.len();
+        let (cells, weights) = decode_cells(bytes.get(table_start..).unwrap_or(&[]), weighted);
         Ok(Transducer {
-            data,
             weighted,
-            table_start,
-            cell_count,
+            cells,
+            weights,
             symbols,
             first_normal,
             flags,
@@ -308,53 +364,39 @@ impl Transducer {
 
     /// Number of cells in the transition table.
     pub fn cell_count(&self) -> usize {
-        self.cell_count
+        self.cells.len()
     }
 
     fn cell(&self, index: usize) -> Option<Cell> {
-        if index >= self.cell_count {
-            return None;
-        }
-        let bytes: &[u8] = &self.data;
-        if self.weighted {
-            let at = self.table_start + index * 16;
-            let cell = bytes.get(at..at + 16)?;
-            let word = |i: usize| u32::from_le_bytes([cell[i], cell[i + 1], cell[i + 2], cell[i + 3]]);
-            Some(Cell {
-                sym_in: word(0),
-                sym_out: word(4),
-                target: word(8),
-                weight: i16::from_le_bytes([cell[12], cell[13]]),
-                more: cell[14],
-                raw_count: word(0),
-            })
-        } else {
-            let at = self.table_start + index * 8;
-            let cell = bytes.get(at..at + 8)?;
-            let sym_in = u16::from_le_bytes([cell[0], cell[1]]);
-            let sym_out = u16::from_le_bytes([cell[2], cell[3]]);
-            let info = u32::from_le_bytes([cell[4], cell[5], cell[6], cell[7]]);
-            Some(Cell {
-                sym_in: if sym_in == 0xFFFF { u32::MAX } else { u32::from(sym_in) },
-                sym_out: u32::from(sym_out),
-                target: info & 0x00FF_FFFF,
-                more: (info >> 24) as u8,
-                weight: 0,
-                raw_count: u32::from(sym_in) | (u32::from(sym_out) << 16),
-            })
-        }
+        self.cells.get(index).copied()
     }
 
     /// Index (within the state) of the state's last transition.
     fn last_transition(&self, state: usize, head: &Cell) -> usize {
-        if head.more == 255 {
+        if head.more() == 255 {
             match self.cell(state + 1) {
-                Some(overflow) => (overflow.raw_count as usize).saturating_add(1),
+                Some(overflow) => (overflow.word as usize).saturating_add(1),
                 None => 0,
             }
         } else {
-            usize::from(head.more)
+            usize::from(head.more())
         }
+    }
+
+    /// Smallest index in `lo..=last` of `state` whose input symbol is at least `target` (assuming sorted cells), or
+    /// `last + 1` if there is none.
+    fn first_at_least(&self, state: usize, lo: usize, last: usize, target: u32) -> usize {
+        let (mut lo, mut hi) = (lo, last + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let sym = self.cell(state + mid).map(|c| c.input()).unwrap_or(u32::MAX);
+            if sym < target {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     /// Maps input text to symbols; `None` if a character is not in the alphabet.
@@ -374,29 +416,24 @@ impl Transducer {
             .collect()
     }
 
-    /// Checks a flag diacritic against `current` (the flags before the transition) and writes the flags after it
-    /// into `next`. Returns false if the path is not allowed.
-    fn apply_flag(&self, symbol: u32, current: &[u16], next: &mut [u16]) -> bool {
-        next.copy_from_slice(current);
+    /// Checks a flag diacritic against the current feature values. `Err(())` if the path is not allowed, otherwise
+    /// the feature to set and its new value, if any.
+    fn check_flag(&self, symbol: u32, current: &[u16]) -> Result<Option<(usize, u16)>, ()> {
         if symbol == 0 || symbol >= self.first_normal {
-            return true;
+            return Ok(None);
         }
-        let Some(flag) = self.flags.get(symbol as usize - 1) else {
-            return false;
-        };
-        let Some(&value) = current.get(flag.feature) else {
-            return false;
-        };
-        let set = match flag.op {
-            FlagOp::Positive => Some(flag.value),
-            FlagOp::Clear => Some(FLAG_NEUTRAL),
+        let flag = self.flags.get(symbol as usize - 1).ok_or(())?;
+        let &value = current.get(flag.feature).ok_or(())?;
+        match flag.op {
+            FlagOp::Positive => Ok(Some((flag.feature, flag.value))),
+            FlagOp::Clear => Ok(Some((flag.feature, FLAG_NEUTRAL))),
             FlagOp::Unify => {
                 if value == FLAG_NEUTRAL {
-                    Some(flag.value)
+                    Ok(Some((flag.feature, flag.value)))
                 } else if value != flag.value {
-                    return false;
+                    Err(())
                 } else {
-                    None
+                    Ok(None)
                 }
             }
             FlagOp::Require => {
@@ -405,10 +442,11 @@ impl Transducer {
                 } else {
                     value == flag.value
                 };
-                if !ok {
-                    return false;
+                if ok {
+                    Ok(None)
+                } else {
+                    Err(())
                 }
-                None
             }
             FlagOp::Disallow => {
                 let bad = if flag.value == FLAG_ANY {
@@ -417,16 +455,13 @@ impl Transducer {
                     value == flag.value
                 };
                 if bad {
-                    return false;
+                    Err(())
+                } else {
+                    Ok(None)
                 }
-                None
             }
-            FlagOp::Invalid => return false,
-        };
-        if let (Some(v), Some(slot)) = (set, next.get_mut(flag.feature)) {
-            *slot = v;
+            FlagOp::Invalid => Err(()),
         }
-        true
     }
 
     /// All outputs for `input` (default limits).
@@ -455,38 +490,50 @@ impl Transducer {
         limits: LookupLimits,
         mut emit: impl FnMut(&str, i32) -> bool,
     ) -> LookupStats {
+        /// One state on the depth-first path (kept small: the stack is the hot data of a lookup).
         struct Frame {
-            state: usize,
+            state: u32,
             /// Index, within the state, of the next transition to try.
-            next: usize,
-            last: usize,
-            input_pos: usize,
-            out_len: usize,
+            next: u32,
+            last: u32,
+            input_pos: u32,
+            out_len: u32,
             weight: i32,
+            /// Feature changed by the transition into this frame (`NO_UNDO` if none) and its previous value,
+            /// restored when the frame is left.
+            undo_feature: u32,
+            undo_value: u16,
         }
+        const NO_UNDO: u32 = u32::MAX;
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         let mut stats = LookupStats::default();
         let Some(root) = self.cell(0) else {
             return stats;
         };
-        let fc = self.feature_count;
-        let mut flag_stack: Vec<u16> = vec![FLAG_NEUTRAL; fc];
+        let mut flags: Vec<u16> = vec![FLAG_NEUTRAL; self.feature_count];
         let mut output = String::new();
         let mut stack: Vec<Frame> = vec![Frame {
             state: 0,
             next: 0,
-            last: self.last_transition(0, &root),
+            last: narrow(self.last_transition(0, &root)),
             input_pos: 0,
             out_len: 0,
             weight: 0,
+            undo_feature: NO_UNDO,
+            undo_value: 0,
         }];
         while let Some(top) = stack.last_mut() {
             if top.next > top.last {
+                if top.undo_feature != NO_UNDO {
+                    if let Some(slot) = flags.get_mut(top.undo_feature as usize) {
+                        *slot = top.undo_value;
+                    }
+                }
                 stack.pop();
-                flag_stack.truncate(stack.len() * fc);
                 continue;
             }
-            let tc = top.next;
-            top.next += 1;
+            let tc = top.next as usize;
+            top.next = top.next.saturating_add(1);
             if tc == 1 && top.last >= 255 {
                 continue; // the overflow cell
             }
@@ -495,16 +542,22 @@ impl Transducer {
                 stats.truncated = true;
                 return stats;
             }
-            let Some(cell) = self.cell(top.state + tc) else {
+            let cell_index = top.state as usize + tc;
+            let Some(cell) = self.cell(cell_index) else {
                 continue;
             };
-            let (input_pos, weight, out_len) = (top.input_pos, top.weight, top.out_len);
-            if cell.sym_in == u32::MAX {
+            let cell_weight = if self.weighted {
+                i32::from(self.weights.get(cell_index).copied().unwrap_or(0))
+            } else {
+                0
+            };
+            let (input_pos, weight, out_len) = (top.input_pos as usize, top.weight, top.out_len as usize);
+            if cell.input() == u32::MAX {
                 if input_pos == input.len() {
                     output.truncate(out_len);
                     if output.len() <= limits.max_output_bytes {
                         stats.results += 1;
-                        let keep_going = emit(&output, weight.saturating_add(i32::from(cell.weight)));
+                        let keep_going = emit(&output, weight.saturating_add(cell_weight));
                         if !keep_going {
                             return stats;
                         }
@@ -516,43 +569,61 @@ impl Transducer {
                 }
                 continue;
             }
-            let consumes = cell.sym_in >= self.first_normal;
-            if consumes && input.get(input_pos) != Some(&cell.sym_in) {
-                continue;
+            let consumes = cell.input() >= self.first_normal;
+            if consumes {
+                let want = input.get(input_pos).copied().unwrap_or(u32::MAX);
+                if cell.input() != want {
+                    // voikko-fi sorts a state's transitions by input symbol (flags, letters, then the final
+                    // marker), so skip straight to the wanted symbol, or to the final marker once past it. On an
+                    // unsorted (corrupt) table this only changes which paths are explored, never safety.
+                    let (state, last) = (top.state as usize, top.last as usize);
+                    if tc + 8 <= last && (tc >= 2 || last < 255) {
+                        let target = if cell.input() < want { want } else { u32::MAX };
+                        top.next = narrow(self.first_at_least(state, tc + 1, last, target));
+                    }
+                    continue;
+                }
             }
             let depth = stack.len();
-            flag_stack.resize((depth + 1) * fc, FLAG_NEUTRAL);
-            let (current, next) = flag_stack.split_at_mut(depth * fc);
-            let current = &current[(depth - 1) * fc..];
-            if !consumes && !self.apply_flag(cell.sym_in, current, next) {
-                flag_stack.truncate(depth * fc);
-                continue;
-            }
-            if consumes {
-                next.copy_from_slice(current);
-            }
+            let change = if consumes {
+                None
+            } else {
+                match self.check_flag(cell.input(), &flags) {
+                    Ok(change) => change,
+                    Err(()) => continue,
+                }
+            };
             if depth >= limits.max_depth {
                 stats.truncated = true;
                 return stats;
             }
-            let target = cell.target as usize;
+            let target = cell.target() as usize;
             let Some(head) = self.cell(target) else {
-                flag_stack.truncate(depth * fc);
                 continue;
             };
+            let (mut undo_feature, mut undo_value) = (NO_UNDO, 0);
+            if let Some((feature, value)) = change {
+                if let Some(slot) = flags.get_mut(feature) {
+                    undo_feature = narrow(feature);
+                    undo_value = *slot;
+                    *slot = value;
+                }
+            }
             output.truncate(out_len);
-            if cell.sym_out >= self.first_normal {
-                if let Some(sym) = self.symbols.get(cell.sym_out as usize) {
+            if u32::from(cell.sym_out) >= self.first_normal {
+                if let Some(sym) = self.symbols.get(usize::from(cell.sym_out)) {
                     output.push_str(sym);
                 }
             }
             stack.push(Frame {
-                state: target,
+                state: narrow(target),
                 next: 0,
-                last: self.last_transition(target, &head),
-                input_pos: input_pos + usize::from(consumes),
-                out_len: output.len(),
-                weight: weight.saturating_add(i32::from(cell.weight)),
+                last: narrow(self.last_transition(target, &head)),
+                input_pos: narrow(input_pos + usize::from(consumes)),
+                out_len: narrow(output.len()),
+                weight: weight.saturating_add(cell_weight),
+                undo_feature,
+                undo_value,
             });
         }
         stats

@@ -69,5 +69,10 @@ proptest! {
             prop_assert!(!t.base_forms.is_empty() || t.source == "stopword");
         }
         let _ = sotehaku_finnish::normalize::normalize(&text);
+        let mut schema = tantivy::schema::Schema::builder();
+        let field = schema.add_text_field("body", tantivy::schema::TEXT);
+        for phrase in [false, true] {
+            let _ = analyzers::field_query(field, &mut analyzers::fi_base(), &text, phrase);
+        }
     }
 }

@@ -194,9 +194,9 @@ fn tdt_dev_nouns_and_compounds() {
         tokens.len()
     );
     let m = Morphology::builtin();
-    let all = noun_figures(m, &tokens, false, true);
-    let f = noun_figures(m, &tokens, true, true);
     let coarse = noun_figures(m, &tokens, false, false);
+    let f = noun_figures(m, &tokens, true, true);
+    let all = noun_figures(m, &tokens, false, true);
     for (name, f) in [
         ("analyze (all analyses), segments [Bc]+[Bm]", &all),
         ("analyze_preferred, segments [Bc]+[Bm]", &f),
@@ -214,9 +214,29 @@ fn tdt_dev_nouns_and_compounds() {
             100.0 * f.compound_f1
         );
     }
-    assert!(f.recall >= 0.90, "base-form recall regressed: {:.4}", f.recall);
-    assert!(f.precision >= 0.80, "base-form precision regressed: {:.4}", f.precision);
-    assert!(f.compound_f1 >= 0.80, "compound F1 regressed: {:.4}", f.compound_f1);
+    // Thresholds a little below the figures measured when this test was written (see the crate's report):
+    // all analyses R 95.45 / P 92.99 / compound F1 92.14; preferred R 94.96 / P 95.61.
+    assert!(all.recall >= 0.950, "base-form recall regressed: {:.4}", all.recall);
+    assert!(
+        all.precision >= 0.925,
+        "base-form precision (all analyses) regressed: {:.4}",
+        all.precision
+    );
+    assert!(
+        all.compound_f1 >= 0.900,
+        "compound F1 regressed: {:.4}",
+        all.compound_f1
+    );
+    assert!(
+        f.recall >= 0.945,
+        "preferred base-form recall regressed: {:.4}",
+        f.recall
+    );
+    assert!(
+        f.precision >= 0.950,
+        "preferred base-form precision regressed: {:.4}",
+        f.precision
+    );
 }
 
 #[test]
@@ -279,7 +299,7 @@ fn sote_forms() {
         println!("  miss: {miss}");
     }
     assert!(total >= 50);
-    assert!(ok as f64 / total as f64 >= 0.75, "sote forms regressed: {ok}/{total}");
+    assert!(ok as f64 / total as f64 >= 0.85, "sote forms regressed: {ok}/{total}");
 }
 
 /// Runs the libvoikko oracle on `words`; `None` if libvoikko is not available.
@@ -322,7 +342,12 @@ type Pair = (String, String);
 fn agrees_with_libvoikko_on_tdt_word_types() {
     let Some(shared) = shared_dir() else { return };
     let tokens = read_conllu(&shared.join("eval/ud-fi/fi_tdt-ud-dev.conllu"));
-    let words: Vec<String> = tokens.iter().map(|t| t.form.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let words: Vec<String> = tokens
+        .iter()
+        .map(|t| t.form.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     differential("TDT dev", &words);
 }
 
@@ -336,8 +361,14 @@ fn agrees_with_libvoikko_on_reform_corpus_word_types() {
     };
     let mut types = BTreeSet::new();
     for line in text.lines().take(10_000) {
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let body = format!("{} {}", doc["title"].as_str().unwrap_or(""), doc["text"].as_str().unwrap_or(""));
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let body = format!(
+            "{} {}",
+            doc["title"].as_str().unwrap_or(""),
+            doc["text"].as_str().unwrap_or("")
+        );
         for word in body.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == ':')) {
             let word = word.trim_matches(|c| c == '-' || c == ':');
             if !word.is_empty() && word.chars().count() <= 60 {
@@ -366,19 +397,30 @@ fn differential(name: &str, words: &[String]) {
         let empty = Vec::new();
         let theirs_list = value["analyses"].as_array().unwrap_or(&empty);
         let field = |a: &serde_json::Value, k: &str| a[k].as_str().unwrap_or("").to_owned();
-        let theirs: BTreeSet<Pair> =
-            theirs_list.iter().map(|a| (field(a, "BASEFORM"), field(a, "STRUCTURE"))).collect();
+        let theirs: BTreeSet<Pair> = theirs_list
+            .iter()
+            .map(|a| (field(a, "BASEFORM"), field(a, "STRUCTURE")))
+            .collect();
         let theirs_class: BTreeSet<String> = theirs_list.iter().map(|a| field(a, "CLASS")).collect();
-        let theirs_fst: HashSet<String> =
-            theirs_list.iter().map(|a| field(a, "FSTOUTPUT")).filter(|s| !s.is_empty()).collect();
-        let ours_list: Vec<DetailedAnalysis> =
-            m.analyze_detailed(word).into_iter().filter(|a| !a.extension).collect();
+        let theirs_fst: HashSet<String> = theirs_list
+            .iter()
+            .map(|a| field(a, "FSTOUTPUT"))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let ours_list: Vec<DetailedAnalysis> = m.analyze_detailed(word).into_iter().filter(|a| !a.extension).collect();
         let ours: BTreeSet<Pair> = ours_list
             .iter()
-            .map(|a| (a.voikko_base_form.clone().unwrap_or_default(), a.analysis.structure.clone().unwrap_or_default()))
+            .map(|a| {
+                (
+                    a.voikko_base_form.clone().unwrap_or_default(),
+                    a.analysis.structure.clone().unwrap_or_default(),
+                )
+            })
             .collect();
-        let ours_class: BTreeSet<String> =
-            ours_list.iter().map(|a| a.analysis.class.clone().unwrap_or_default()).collect();
+        let ours_class: BTreeSet<String> = ours_list
+            .iter()
+            .map(|a| a.analysis.class.clone().unwrap_or_default())
+            .collect();
         let ours_fst: HashSet<String> = ours_list.iter().map(|a| a.fst_output.clone()).collect();
         if ours == theirs {
             agree += 1;
@@ -405,5 +447,8 @@ fn differential(name: &str, words: &[String]) {
         100.0 * agree_class as f64 / n as f64,
         100.0 * fst_agree as f64 / n as f64
     );
-    assert!(rate >= 0.999, "agreement with libvoikko below 99.9%: {rate:.5}; {disagreements} disagreements");
+    assert!(
+        rate >= 0.999,
+        "agreement with libvoikko below 99.9%: {rate:.5}; {disagreements} disagreements"
+    );
 }

@@ -29,6 +29,14 @@ fn inflected_compounds_get_base_form_and_parts() {
 }
 
 #[test]
+fn month_names_are_not_split() {
+    let a = Morphology::builtin().analyze("joulukuuta");
+    assert_eq!(a[0].base_form, "joulukuu");
+    assert!(a[0].compound_parts.is_empty());
+    assert_eq!(a[0].structure.as_deref(), Some("=ppppp=ppppp"));
+}
+
+#[test]
 fn capitalised_words_and_proper_nouns() {
     assert_eq!(base_forms("Helsingissä"), ["helsinki"]);
     assert!(base_forms("HELSINGISSÄ").contains(&"helsinki".to_owned()));
@@ -108,6 +116,18 @@ fn corrupt_dictionaries_are_rejected_or_harmless() {
     let cut = &VOIKKO_FI_MOR_VFST[..VOIKKO_FI_MOR_VFST.len() / 3];
     let m = Morphology::from_bytes(cut).expect("header and symbols intact");
     let _ = m.analyze("aluevaltuustossa");
+}
+
+#[test]
+fn shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    assert_send_sync(Morphology::builtin());
+    let handles: Vec<_> = (0..2)
+        .map(|_| std::thread::spawn(|| Morphology::builtin().analyze("sosiaalihuollon").len()))
+        .collect();
+    for h in handles {
+        assert!(h.join().map(|n| n > 0).unwrap_or(false));
+    }
 }
 
 #[test]

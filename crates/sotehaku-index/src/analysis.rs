@@ -7,17 +7,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
-};
+use sotehaku_finnish::analyzers::{FI_BASE, FI_PARTS, FI_SNOWBALL, PLAIN, SV_BASE};
+use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager};
 
 /// Tokenizer name of the Swedish chain (Swedish documents in every kind of index).
-pub const SV_TOKENIZER: &str = "sh_sv";
-const PLAIN: &str = "sh_plain";
-const SNOWBALL: &str = "sh_snowball";
+pub const SV_TOKENIZER: &str = SV_BASE;
+/// A chain that drops everything: the parts field of indexes without compound analysis.
 const NONE: &str = "sh_none";
-const FI_BASE: &str = "fi_base";
-const FI_PARTS: &str = "fi_parts";
 
 /// Which chain analyses the Finnish text of an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -54,7 +50,7 @@ impl AnalyzerKind {
     pub(crate) fn main_tokenizer(&self) -> &'static str {
         match self {
             AnalyzerKind::Plain => PLAIN,
-            AnalyzerKind::Snowball => SNOWBALL,
+            AnalyzerKind::Snowball => FI_SNOWBALL,
             AnalyzerKind::Finnish => FI_BASE,
         }
     }
@@ -93,34 +89,6 @@ impl FromStr for AnalyzerKind {
 
 /// Registers every chain under its name, so any index (and the query parser over it) finds its tokenizers.
 pub fn register_all(manager: &TokenizerManager) {
-    manager.register(
-        PLAIN,
-        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser).build(),
-    );
+    sotehaku_finnish::analyzers::register(manager);
     manager.register(NONE, TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(0)).build());
-    manager.register(SNOWBALL, snowball_finnish());
-    register_finnish(manager);
-}
-
-/// tantivy's stock Finnish chain, as Lucene and Elasticsearch also ship it.
-pub fn snowball_finnish() -> TextAnalyzer {
-    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(64))
-        .filter(LowerCaser)
-        .dynamic();
-    if let Some(stop) = StopWordFilter::new(Language::Finnish) {
-        builder = builder.filter_dynamic(stop);
-    }
-    builder.filter_dynamic(Stemmer::new(Language::Finnish)).build()
-}
-
-// INTEGRATION: replaced by sotehaku_finnish::analyzers once the chain lands.
-fn register_finnish(manager: &TokenizerManager) {
-    manager.register(FI_BASE, snowball_finnish());
-    manager.register(FI_PARTS, TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(0)).build());
-    let mut sv = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(64)).filter(LowerCaser).dynamic();
-    if let Some(stop) = StopWordFilter::new(Language::Swedish) {
-        sv = sv.filter_dynamic(stop);
-    }
-    manager.register(SV_TOKENIZER, sv.filter_dynamic(Stemmer::new(Language::Swedish)).build());
 }

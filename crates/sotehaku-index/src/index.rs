@@ -53,7 +53,27 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir)
             .map_err(|e| IndexError::Corrupt { dir: dir.to_path_buf(), reason: e.to_string() })?;
         let fields = Fields::from_schema(&index.schema())?;
-        SearchIndex::finish(index, fields, meta, Some(dir.to_path_buf()))
+        let opened = SearchIndex::finish(index, fields, meta, Some(dir.to_path_buf()))?;
+        opened.check_tokenizers()?;
+        Ok(opened)
+    }
+
+    /// Every analysis chain the schema names must exist in this build; otherwise the index is stale.
+    fn check_tokenizers(&self) -> Result<(), IndexError> {
+        let schema = self.index.schema();
+        for (_, entry) in schema.fields() {
+            if let tantivy::schema::FieldType::Str(options) = entry.field_type() {
+                if let Some(indexing) = options.get_indexing_options() {
+                    if self.index.tokenizers().get(indexing.tokenizer()).is_none() {
+                        return Err(IndexError::Stale {
+                            dir: self.dir.clone().unwrap_or_default(),
+                            reason: format!("its analysis chain {:?} no longer exists", indexing.tokenizer()),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Creates a new, empty index in `dir` (created if needed; it must not already hold an index).

@@ -27,10 +27,11 @@ use std::path::PathBuf;
 mod analysis;
 pub mod eval;
 mod index;
+mod query;
 mod schema;
 mod search;
 
-pub use analysis::{snowball_finnish, AnalyzerKind};
+pub use analysis::AnalyzerKind;
 pub use index::{Indexer, SearchIndex};
 pub use schema::{IndexMeta, META_FILE, SCHEMA_VERSION};
 pub use search::{

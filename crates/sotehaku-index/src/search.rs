@@ -11,14 +11,15 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TokenizerManager;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::AnalyzerKind;
 use crate::index::SearchIndex;
+use crate::query::{BuiltQuery, QueryBuilder, SearchField, PARTS_BOOST, TITLE_BOOST};
 use crate::IndexError;
 
 /// Most hits one request may return.
@@ -235,38 +236,43 @@ enum Dimension {
 }
 
 impl SearchIndex {
-    fn query_parser(&self) -> QueryParser {
+    fn query_builder(&self) -> QueryBuilder {
         let f = &self.fields;
-        // The parts field is searched with the query words' base forms: the query "valtuusto" then finds the
-        // indexed part "valtuusto" of "aluevaltuusto". So at query time the parts tokenizer name maps to the main chain.
-        let manager = TokenizerManager::default();
-        crate::analysis::register_all(&manager);
+        let manager = self.index.tokenizers();
         let kind = self.analyzer();
+        let analyzer = |name: &str| manager.get(name).unwrap_or_else(|| TextAnalyzer::from(tantivy::tokenizer::RawTokenizer::default()));
+        let main = kind.main_tokenizer();
+        let sv = crate::analysis::SV_TOKENIZER;
+        let field = |field, name: &str, boost, parts, primary, names| SearchField {
+            field,
+            analyzer: analyzer(name),
+            boost,
+            parts,
+            primary,
+            names,
+        };
+        let mut fields = vec![
+            field(f.title, main, TITLE_BOOST, false, true, &["title", "otsikko"][..]),
+            field(f.text, main, 1.0, false, true, &["text", "teksti"][..]),
+            field(f.title_sv, sv, TITLE_BOOST, false, false, &["title", "otsikko"][..]),
+            field(f.text_sv, sv, 1.0, false, false, &["text", "teksti"][..]),
+        ];
         if kind == AnalyzerKind::Finnish {
-            if let Some(main) = manager.get(kind.main_tokenizer()) {
-                manager.register(kind.parts_tokenizer(), main);
-            }
+            fields.push(field(f.parts, kind.parts_tokenizer(), PARTS_BOOST, true, false, &["text", "teksti"][..]));
         }
-        let mut defaults = vec![f.title, f.text, f.title_sv, f.text_sv];
-        if kind == AnalyzerKind::Finnish {
-            defaults.push(f.parts);
-        }
-        let mut parser = QueryParser::new(self.index.schema(), defaults, manager);
-        parser.set_field_boost(f.title, 2.0);
-        parser.set_field_boost(f.title_sv, 2.0);
-        parser.set_field_boost(f.parts, 0.3);
-        parser
+        QueryBuilder { fields, expand: kind == AnalyzerKind::Finnish }
     }
 
     /// Parses the user's query. An empty query matches everything.
     pub fn parse_query(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
+        Ok(self.build_query(query)?.query)
+    }
+
+    fn build_query(&self, query: &str) -> Result<BuiltQuery, IndexError> {
         if query.trim().is_empty() {
-            return Ok(Box::new(AllQuery));
+            return Ok(BuiltQuery { query: Box::new(AllQuery), has_terms: true });
         }
-        self.query_parser().parse_query(query).map_err(|e| IndexError::Query {
-            query: query.chars().take(200).collect(),
-            reason: describe_query_error(&e),
-        })
+        self.query_builder().build(query)
     }
 
     /// Runs a search.
@@ -274,10 +280,9 @@ impl SearchIndex {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
-        let user_query = self.parse_query(&request.query)?;
+        let BuiltQuery { query: user_query, has_terms } = self.build_query(&request.query)?;
         let mut warnings = Vec::new();
-        // Judged on the Finnish fields: the Swedish chain keeps Finnish stop words such as "ja".
-        if !request.query.trim().is_empty() && !has_terms(user_query.as_ref(), &[self.fields.title, self.fields.text]) {
+        if !has_terms {
             warnings.push(format!(
                 "the query {:?} has only stop words or no searchable words; nothing to search for",
                 request.query
@@ -471,29 +476,8 @@ fn year_values(counts: &FacetCounts) -> FacetValues {
     FacetValues(values)
 }
 
-fn has_terms(query: &dyn Query, fields: &[Field]) -> bool {
-    let mut any = false;
-    query.query_terms(&mut |term, _| any |= fields.contains(&term.field()));
-    any
-}
-
 fn elapsed_ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
-}
-
-fn describe_query_error(e: &tantivy::query::QueryParserError) -> String {
-    use tantivy::query::QueryParserError as E;
-    match e {
-        E::SyntaxError(_) => "the query has a syntax error: check quotes and parentheses, and that AND/OR/NOT stand \
-                              between words"
-            .to_string(),
-        E::FieldDoesNotExist(field) => {
-            format!("there is no field {field:?}; searchable fields are title and text")
-        }
-        E::AllButQueryForbidden => "the query only excludes words; add at least one word to search for".to_string(),
-        E::FieldDoesNotHavePositionsIndexed(field) => format!("phrases cannot be searched in the field {field:?}"),
-        other => other.to_string(),
-    }
 }
 
 /// Builds snippets for the hits of one search.

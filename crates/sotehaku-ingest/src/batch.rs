@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::enrich::{Ingester, MAX_HTML_BYTES};
-use crate::input::{collect_files, read_inputs, InputError};
+use crate::input::{collect_files, read_inputs, InputError, MAX_TEXT_FILE_BYTES};
 use crate::pdf::MAX_PDF_BYTES;
 use crate::IngestError;
 
@@ -70,11 +70,18 @@ pub fn ingest_paths<'a, P: AsRef<Path>>(
 }
 
 fn ingest_file(ingester: &Ingester, path: PathBuf) -> Box<dyn Iterator<Item = Result<Document, FileError>> + '_> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let kind = if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".xhtml") {
         Some(("text/html", MAX_HTML_BYTES as u64))
     } else if name.ends_with(".pdf") {
         Some(("application/pdf", MAX_PDF_BYTES as u64))
+    } else if name.ends_with(".txt") {
+        // Read as bytes so that the charset sniffing (mixed UTF-8 / Latin-1 lines) applies.
+        Some(("text/plain", MAX_TEXT_FILE_BYTES))
     } else {
         None
     };
@@ -84,7 +91,9 @@ fn ingest_file(ingester: &Ingester, path: PathBuf) -> Box<dyn Iterator<Item = Re
         return Box::new(read_inputs(&[path]).map(move |item| match item {
             Ok(record) => {
                 let origin = record.origin.clone().unwrap_or_else(|| origin_of(&path_for_errors));
-                ingester.process(record).map_err(|source| FileError::Document { origin, source })
+                ingester
+                    .process(record)
+                    .map_err(|source| FileError::Document { origin, source })
             }
             Err(e) => Err(FileError::Input(e)),
         }));
@@ -93,10 +102,19 @@ fn ingest_file(ingester: &Ingester, path: PathBuf) -> Box<dyn Iterator<Item = Re
 }
 
 fn read_and_process(ingester: &Ingester, path: &Path, content_type: &str, limit: u64) -> Result<Document, FileError> {
-    let io = |source| FileError::Input(InputError::Io { path: path.to_path_buf(), source });
+    let io = |source| {
+        FileError::Input(InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > limit {
-        return Err(FileError::TooLarge { path: path.to_path_buf(), size, limit });
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit,
+        });
     }
     let bytes = std::fs::read(path).map_err(io)?;
     let origin = path.display().to_string();

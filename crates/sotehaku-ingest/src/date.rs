@@ -76,11 +76,31 @@ impl DateMention {
 }
 
 const FI_MONTHS: [&str; 12] = [
-    "tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu", "heinäkuu", "elokuu", "syyskuu", "lokakuu",
-    "marraskuu", "joulukuu",
+    "tammikuu",
+    "helmikuu",
+    "maaliskuu",
+    "huhtikuu",
+    "toukokuu",
+    "kesäkuu",
+    "heinäkuu",
+    "elokuu",
+    "syyskuu",
+    "lokakuu",
+    "marraskuu",
+    "joulukuu",
 ];
 const SV_MONTHS: [&str; 12] = [
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
     "december",
 ];
 
@@ -107,7 +127,9 @@ fn patterns() -> &'static Patterns {
             numeric: build(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?"),
             iso: build(r"(\d{4})-(\d{2})-(\d{2})"),
             // "15. joulukuuta [2025]", "27 päivänä maaliskuuta 1998".
-            fi_day_month: build(&format!(r"(?i)(\d{{1,2}})(?:\.|\s+päivänä)\s*({fi})ta(?:\s+(\d{{4}}))?")),
+            fi_day_month: build(&format!(
+                r"(?i)(\d{{1,2}})(?:\.|\s+päivänä)\s*({fi})ta(?:\s+(\d{{4}}))?"
+            )),
             // "marraskuussa 2021", "joulukuun 2020", "tammikuu 2022" (month precision).
             fi_month_year: build(&format!(r"(?i)\b({fi})(?:ssa|n|ta)?\s+(\d{{4}})\b")),
             sv: build(&format!(r"(?i)(\d{{1,2}})(?:\.)?\s+({sv})(?:\s+(\d{{4}}))?")),
@@ -133,19 +155,31 @@ pub fn find_dates(text: &str, ref_year: Option<i32>) -> Vec<DateMention> {
     let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().any(|&(a, b)| s < b && a < e);
 
     for c in p.fi_day_month.captures_iter(text) {
-        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if !boundary_before(text, m.start()) {
             continue;
         }
         let month = month_index(&FI_MONTHS, month.as_str());
         let year = c.get(3).and_then(|y| y.as_str().parse::<i32>().ok());
-        if let Some(mention) = day_mention(DateKind::Named, m.as_str(), m.start(), day.as_str(), month, year, ref_year) {
+        if let Some(mention) = day_mention(
+            DateKind::Named,
+            m.as_str(),
+            m.start(),
+            day.as_str(),
+            month,
+            year,
+            ref_year,
+        ) {
             taken.push((m.start(), m.end()));
             out.push(mention);
         }
     }
     for c in p.sv.captures_iter(text) {
-        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if !boundary_before(text, m.start()) || overlaps(&taken, m.start(), m.end()) {
             continue;
         }
@@ -155,19 +189,30 @@ pub fn find_dates(text: &str, ref_year: Option<i32>) -> Vec<DateMention> {
         }
         let month = month_index(&SV_MONTHS, month.as_str());
         let year = c.get(3).and_then(|y| y.as_str().parse::<i32>().ok());
-        if let Some(mention) = day_mention(DateKind::NamedSv, m.as_str(), m.start(), day.as_str(), month, year, ref_year)
-        {
+        if let Some(mention) = day_mention(
+            DateKind::NamedSv,
+            m.as_str(),
+            m.start(),
+            day.as_str(),
+            month,
+            year,
+            ref_year,
+        ) {
             taken.push((m.start(), m.end()));
             out.push(mention);
         }
     }
     for c in p.fi_month_year.captures_iter(text) {
-        let (Some(m), Some(month), Some(year)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(month), Some(year)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
         }
         let month = month_index(&FI_MONTHS, month.as_str());
-        let Ok(year) = year.as_str().parse::<i32>() else { continue };
+        let Ok(year) = year.as_str().parse::<i32>() else {
+            continue;
+        };
         if let (Some(month), true) = (month, YEAR_RANGE.contains(&year)) {
             taken.push((m.start(), m.end()));
             out.push(DateMention {
@@ -200,22 +245,32 @@ pub fn find_dates(text: &str, ref_year: Option<i32>) -> Vec<DateMention> {
         }
     }
     for c in p.numeric.captures_iter(text) {
-        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(day), Some(month)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         let (start, mut end) = (m.start(), m.end());
         if overlaps(&taken, start, end) || !numeric_boundary_before(text, start) {
             continue;
         }
         let after = &text[end..];
         // "01.04.00/2023" style archive codes and "1.2.3" outline numbers: a digit or slash right after.
-        let slash_digit = after.strip_prefix('/').is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_digit()));
+        let slash_digit = after
+            .strip_prefix('/')
+            .is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_digit()));
         if after.starts_with(|ch: char| ch.is_ascii_digit()) || slash_digit {
             continue;
         }
-        let (Ok(day), Ok(month)) = (day.as_str().parse::<u32>(), month.as_str().parse::<u32>()) else { continue };
+        let (Ok(day), Ok(month)) = (day.as_str().parse::<u32>(), month.as_str().parse::<u32>()) else {
+            continue;
+        };
         match c.get(3) {
             Some(year) => {
-                let Ok(year) = year.as_str().parse::<i32>() else { continue };
-                let Some(date) = valid_day(year, month, day) else { continue };
+                let Ok(year) = year.as_str().parse::<i32>() else {
+                    continue;
+                };
+                let Some(date) = valid_day(year, month, day) else {
+                    continue;
+                };
                 let time = p.time.captures(after).and_then(|t| {
                     let whole = t.get(0)?;
                     let rest = &after[whole.end()..];
@@ -253,9 +308,15 @@ pub fn find_dates(text: &str, ref_year: Option<i32>) -> Vec<DateMention> {
                 if trimmed.starts_with(['-', '–', '—']) {
                     continue;
                 }
-                if let Some(mention) =
-                    day_mention(DateKind::Partial, m.as_str(), start, &day.to_string(), Some(month), None, ref_year)
-                {
+                if let Some(mention) = day_mention(
+                    DateKind::Partial,
+                    m.as_str(),
+                    start,
+                    &day.to_string(),
+                    Some(month),
+                    None,
+                    ref_year,
+                ) {
                     out.push(mention);
                 }
             }
@@ -298,7 +359,14 @@ fn day_mention(
             (PartialDate::MonthDay { month, day }, false)
         }
     };
-    Some(DateMention { kind, matched: matched.trim().to_string(), start, date, time: None, year_inferred })
+    Some(DateMention {
+        kind,
+        matched: matched.trim().to_string(),
+        start,
+        date,
+        time: None,
+        year_inferred,
+    })
 }
 
 /// The character before `start` must not continue a word or number.
@@ -319,7 +387,14 @@ fn numeric_boundary_before(text: &str, start: usize) -> bool {
 
 /// "klo 10.42-10.48." — numbers after "klo" (or after a time and a dash) are clock times.
 fn preceded_by_clock(text: &str, start: usize) -> bool {
-    let before: String = text[..start].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let before: String = text[..start]
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let lower = before.to_lowercase();
     let trimmed = lower.trim_end();
     if trimmed.ends_with("klo") || trimmed.ends_with("kello") || trimmed.ends_with("kl.") || trimmed.ends_with("kl") {
@@ -327,21 +402,28 @@ fn preceded_by_clock(text: &str, start: usize) -> bool {
     }
     // "10.42-10.48": a dash right before, preceded by a digit-dot-digit time.
     let t = trimmed.trim_end_matches(['-', '–', ' ']);
-    t.len() < trimmed.len() && t.ends_with(|c: char| c.is_ascii_digit()) && t.contains(|c: char| c == '.' || c == ':')
-        && t.rsplit(|c: char| !(c.is_ascii_digit() || c == '.' || c == ':')).next().is_some_and(|tok| {
-            let parts: Vec<&str> = tok.split(['.', ':']).collect();
-            parts.len() == 2 && parts.iter().all(|p| p.len() <= 2 && !p.is_empty())
-        })
+    t.len() < trimmed.len()
+        && t.ends_with(|c: char| c.is_ascii_digit())
+        && t.contains(['.', ':'])
+        && t.rsplit(|c: char| !(c.is_ascii_digit() || c == '.' || c == ':'))
+            .next()
+            .is_some_and(|tok| {
+                let parts: Vec<&str> = tok.split(['.', ':']).collect();
+                parts.len() == 2 && parts.iter().all(|p| p.len() <= 2 && !p.is_empty())
+            })
 }
 
 /// Labels that introduce a publication date on Finnish and Swedish pages, strongest first. The first
 /// [`STRONG_LABELS`] name the publication itself; the others name the document's own date or an update.
-const STRONG_LABELS: usize = 4;
-const PUBLISHED_LABELS: [&str; 9] = [
+const STRONG_LABELS: usize = 7;
+const PUBLISHED_LABELS: [&str; 12] = [
     "julkaistu",
     "julkaisuajankohta",
     "julkaisupäivä",
     "publicerad",
+    "pöytäkirja",
+    "esityslista",
+    "protokoll",
     "tiedote",
     "uutinen",
     "muistio",
@@ -358,7 +440,8 @@ pub enum DateEvidence {
     HeaderLine,
 }
 
-/// Chooses the publication date from the text alone: a date labelled "Julkaistu"/"Julkaisuajankohta"/"Publicerad",
+/// Chooses the publication date from the text alone: a date labelled "Julkaistu"/"Julkaisuajankohta"/"Publicerad"
+/// (or, for meeting documents, "Pöytäkirja 24.01.2023" / "Esityslista 29.05.2017"),
 /// else a date alone on one of the first eight lines (where CMS pages print it), else a date labelled "Tiedote",
 /// "Uutinen", "muistio" or "Päivitetty". `None` when the text does
 /// not say — the dates inside the body are events, not the publication.
@@ -381,12 +464,16 @@ pub fn publication_date(text: &str, ref_year: Option<i32>) -> Option<(PartialDat
     let mut best: Option<(usize, PartialDate)> = None;
     for m in &mentions {
         // The label must end within a few characters before the date ("Julkaistu: ", "Tiedote ").
-        let Some(window_start) = floor_char_boundary(&lower, m.start.saturating_sub(24)) else { continue };
+        let Some(window_start) = floor_char_boundary(&lower, m.start.saturating_sub(24)) else {
+            continue;
+        };
         let window = lower.get(window_start..m.start).unwrap_or_default();
         for (rank, label) in PUBLISHED_LABELS.iter().enumerate() {
             if let Some(pos) = window.rfind(label) {
                 let between = &window[pos + label.len()..];
-                let close = between.chars().all(|c| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '|' | '·'));
+                let close = between
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '|' | '·'));
                 if close && best.is_none_or(|(r, _)| rank < r) {
                     best = Some((rank, m.date));
                 }
@@ -417,7 +504,10 @@ pub fn publication_date(text: &str, ref_year: Option<i32>) -> Option<(PartialDat
 
 /// The year of the first full date in the text, as a reference for dates without one.
 pub fn first_full_year(text: &str) -> Option<i32> {
-    find_dates(text, None).into_iter().find(|m| m.kind != DateKind::Partial).and_then(|m| m.date.year())
+    find_dates(text, None)
+        .into_iter()
+        .find(|m| m.kind != DateKind::Partial)
+        .and_then(|m| m.date.year())
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> Option<usize> {
@@ -467,7 +557,10 @@ mod tests {
 
     #[test]
     fn finnish_forms() {
-        assert_eq!(isos("marraskuussa 2021 ja 27 päivänä maaliskuuta 1998", None), ["2021-11", "1998-03-27"]);
+        assert_eq!(
+            isos("marraskuussa 2021 ja 27 päivänä maaliskuuta 1998", None),
+            ["2021-11", "1998-03-27"]
+        );
         assert_eq!(isos("Valtuusto 15. joulukuuta", None), ["--12-15"]);
         assert_eq!(isos("yhdyspintajaosto kokoontui 26.1.", None), ["--01-26"]);
         assert_eq!(isos("julkaistu 2021-05-12.", None), ["2021-05-12"]);
@@ -475,15 +568,28 @@ mod tests {
 
     #[test]
     fn not_dates() {
-        for text in ["5146/01.04.00/2023", "laki 611/2021", "puh. 040 123 4567", "klo 10.42-10.48.", "kohta 1.2.3", "31.2."]
-        {
-            assert!(find_dates(text, Some(2023)).is_empty(), "{text}: {:?}", find_dates(text, Some(2023)));
+        for text in [
+            "5146/01.04.00/2023",
+            "laki 611/2021",
+            "puh. 040 123 4567",
+            "klo 10.42-10.48.",
+            "kohta 1.2.3",
+            "31.2.",
+        ] {
+            assert!(
+                find_dates(text, Some(2023)).is_empty(),
+                "{text}: {:?}",
+                find_dates(text, Some(2023))
+            );
         }
     }
 
     #[test]
     fn source_date_strings() {
-        assert_eq!(parse_date_str("2023-01-24T14:05:00+02:00").unwrap().to_string(), "2023-01-24");
+        assert_eq!(
+            parse_date_str("2023-01-24T14:05:00+02:00").unwrap().to_string(),
+            "2023-01-24"
+        );
         assert_eq!(parse_date_str("24.1.2023").unwrap().to_string(), "2023-01-24");
         assert_eq!(parse_date_str("2021").unwrap().to_string(), "2021");
         assert!(parse_date_str("ei päivää").is_none());

@@ -60,7 +60,11 @@ pub fn decode_bytes(bytes: &[u8], content_type: Option<&str>) -> Decoded {
 fn decode_declared(encoding: &'static Encoding, bytes: &[u8], evidence: &'static str) -> Decoded {
     // A declared UTF-16 in a <meta> is impossible (the meta itself would not be readable as ASCII): the standard
     // says to treat it as UTF-8.
-    let encoding = if evidence == "meta" && (encoding == UTF_16LE || encoding == UTF_16BE) { UTF_8 } else { encoding };
+    let encoding = if evidence == "meta" && (encoding == UTF_16LE || encoding == UTF_16BE) {
+        UTF_8
+    } else {
+        encoding
+    };
     if encoding == UTF_8 && std::str::from_utf8(bytes).is_err() {
         return decode_undeclared(bytes);
     }
@@ -93,7 +97,12 @@ fn decode_undeclared(bytes: &[u8]) -> Decoded {
             }
         }
         let replacements = text.matches('\u{FFFD}').count();
-        return Decoded { text, encoding: "mixed", evidence: "mixed", replacements };
+        return Decoded {
+            text,
+            encoding: "mixed",
+            evidence: "mixed",
+            replacements,
+        };
     }
     decode_with(WINDOWS_1252, bytes, "fallback")
 }
@@ -101,7 +110,12 @@ fn decode_undeclared(bytes: &[u8]) -> Decoded {
 fn decode_with(encoding: &'static Encoding, bytes: &[u8], evidence: &'static str) -> Decoded {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     let replacements = text.matches('\u{FFFD}').count();
-    Decoded { text: text.into_owned(), encoding: encoding.name(), evidence, replacements }
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        evidence,
+        replacements,
+    }
 }
 
 /// The `charset=` parameter of a `Content-Type` value, if it names a known encoding.

@@ -57,7 +57,12 @@ impl Signature {
 
     /// Estimated Jaccard similarity of the two shingle sets.
     pub fn similarity(&self, other: &Signature) -> f64 {
-        let same = self.0.iter().zip(other.0.iter()).filter(|(a, b)| a == b && **a != u64::MAX).count();
+        let same = self
+            .0
+            .iter()
+            .zip(other.0.iter())
+            .filter(|(a, b)| a == b && **a != u64::MAX)
+            .count();
         same as f64 / NUM_HASHES as f64
     }
 
@@ -150,7 +155,12 @@ impl Deduplicator {
     /// A deduplicator folding documents whose estimated Jaccard similarity is at least `threshold` (0.8 is a good
     /// default: republished releases score above 0.9, different releases of one county below 0.3).
     pub fn new(threshold: f64) -> Deduplicator {
-        Deduplicator { threshold, docs: Vec::new(), signatures: Vec::new(), buckets: HashMap::new() }
+        Deduplicator {
+            threshold,
+            docs: Vec::new(),
+            signatures: Vec::new(),
+            buckets: HashMap::new(),
+        }
     }
 
     /// Adds a document: either it becomes canonical, or it is folded into an existing one.
@@ -192,7 +202,10 @@ impl Deduplicator {
     /// Folds `copy` into document `c`; an earlier-published copy takes over as canonical, keeping the URLs.
     fn fold(&mut self, c: usize, mut copy: Document) -> String {
         let canonical = &mut self.docs[c];
-        let earlier = match (copy.published.and_then(|d| d.earliest()), canonical.published.and_then(|d| d.earliest())) {
+        let earlier = match (
+            copy.published.and_then(|d| d.earliest()),
+            canonical.published.and_then(|d| d.earliest()),
+        ) {
             (Some(a), Some(b)) => a < b,
             (Some(_), None) => true,
             _ => false,

@@ -102,10 +102,16 @@ impl Document {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PartialDate {
     Day(chrono::NaiveDate),
-    Month { year: i32, month: u32 },
+    Month {
+        year: i32,
+        month: u32,
+    },
     Year(i32),
     /// Day and month known, year not.
-    MonthDay { month: u32, day: u32 },
+    MonthDay {
+        month: u32,
+        day: u32,
+    },
 }
 
 impl PartialDate {
@@ -189,7 +195,9 @@ impl FromStr for PartialDate {
             }
             3 => {
                 let (month, day) = (num(parts[1], 2)?, num(parts[2], 2)?);
-                chrono::NaiveDate::from_ymd_opt(year, month, day).map(PartialDate::Day).ok_or_else(err)
+                chrono::NaiveDate::from_ymd_opt(year, month, day)
+                    .map(PartialDate::Day)
+                    .ok_or_else(err)
             }
             _ => Err(err()),
         }
@@ -379,7 +387,15 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused() {
-        for s in ["2021-13", "2021-02-30", "21-01-01", "", "2021-1-1", "--13-01", "yesterday"] {
+        for s in [
+            "2021-13",
+            "2021-02-30",
+            "21-01-01",
+            "",
+            "2021-1-1",
+            "--13-01",
+            "yesterday",
+        ] {
             assert!(s.parse::<PartialDate>().is_err(), "{s} should be refused");
         }
     }

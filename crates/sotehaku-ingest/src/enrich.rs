@@ -25,8 +25,22 @@ pub const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
 
 /// Publishers whose documents are nation-wide (matched case-insensitively in the source name or URL host).
 const NATIONAL_PUBLISHERS: [&str; 16] = [
-    "finlex", "valtioneuvosto", "ministeriö", "stm.fi", "vm.fi", "thl", "kela", "eduskunta", "korkein",
-    "kho", "kko", "valvira", "avi.fi", "soteuudistus.fi", "kuntaliitto", "oikeus.fi",
+    "finlex",
+    "valtioneuvosto",
+    "ministeriö",
+    "stm.fi",
+    "vm.fi",
+    "thl",
+    "kela",
+    "eduskunta",
+    "korkein",
+    "kho",
+    "kko",
+    "valvira",
+    "avi.fi",
+    "soteuudistus.fi",
+    "kuntaliitto",
+    "oikeus.fi",
 ];
 
 /// Turns inputs into documents. Cheap to clone and share between threads.
@@ -56,7 +70,8 @@ struct Raw {
     /// A date the source states as the document's (record field) — trusted first.
     source_date: Option<String>,
     meta: PageMeta,
-    /// Text of the page around the main text (header lines with "Julkaistu …").
+    /// Text of the page around the main text (header lines with "Julkaistu …"), or the captured text before
+    /// cleaning for plain-text inputs.
     header_text: String,
     hint_date: Option<String>,
     hint_kind: Option<String>,
@@ -93,8 +108,10 @@ impl Ingester {
     /// Builds a document from a record, keeping the metadata the source gives and deriving what it lacks.
     /// Plain-text records are cleaned of boilerplate lines ("Hyppää pääsisältöön", related-document lists).
     pub fn process(&self, record: SourceRecord) -> Result<Document, IngestError> {
-        let text = clean_text(&normalize_text(&record.text));
+        let original = normalize_text(&record.text);
+        let text = clean_text(&original);
         self.build(Raw {
+            header_text: original.chars().take(3000).collect(),
             id: record.id,
             origin: record.origin,
             url: record.url,
@@ -110,10 +127,22 @@ impl Ingester {
     /// HTML or PDF text, and uses the listing's hints (title, date, kind, publisher region).
     pub fn process_page(&self, page: &FetchedPage) -> Result<Document, IngestError> {
         if !(200..300).contains(&page.status) {
-            return Err(IngestError::Invalid(format!("{}: HTTP status {}", page.final_url, page.status)));
+            return Err(IngestError::Invalid(format!(
+                "{}: HTTP status {}",
+                page.final_url, page.status
+            )));
         }
-        let url = if page.final_url.is_empty() { page.url.clone() } else { page.final_url.clone() };
-        let mut raw = self.raw_from_bytes(&page.body, page.content_type.as_deref(), Some(&url), page.platform.as_deref())?;
+        let url = if page.final_url.is_empty() {
+            page.url.clone()
+        } else {
+            page.final_url.clone()
+        };
+        let mut raw = self.raw_from_bytes(
+            &page.body,
+            page.content_type.as_deref(),
+            Some(&url),
+            page.platform.as_deref(),
+        )?;
         raw.url = Some(url);
         raw.source = page.source.clone().unwrap_or_default();
         raw.hint_date = page.hints.date.clone();
@@ -126,7 +155,12 @@ impl Ingester {
     }
 
     /// Builds a document from the bytes of an HTML, PDF or text file. `origin` names it in ids and errors.
-    pub fn process_bytes(&self, bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<Document, IngestError> {
+    pub fn process_bytes(
+        &self,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        origin: &str,
+    ) -> Result<Document, IngestError> {
         let mut raw = self.raw_from_bytes(bytes, content_type, None, None)?;
         raw.origin = Some(origin.to_string());
         self.build(raw)
@@ -143,7 +177,10 @@ impl Ingester {
         let is_pdf = ct.contains("application/pdf") || bytes.starts_with(b"%PDF-");
         if is_pdf {
             let text = pdf_text(bytes).map_err(|e| IngestError::Invalid(e.to_string()))?;
-            return Ok(Raw { text: clean_text(&text), ..Raw::default() });
+            return Ok(Raw {
+                text: clean_text(&text),
+                ..Raw::default()
+            });
         }
         if bytes.len() > MAX_HTML_BYTES {
             return Err(IngestError::Invalid(format!(
@@ -161,7 +198,12 @@ impl Ingester {
             head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<p>")
         };
         if !looks_html {
-            return Ok(Raw { text: clean_text(&normalize_text(&decoded.text)), ..Raw::default() });
+            let original = normalize_text(&decoded.text);
+            return Ok(Raw {
+                text: clean_text(&original),
+                header_text: original.chars().take(3000).collect(),
+                ..Raw::default()
+            });
         }
         let extracted = extract_html(&decoded.text, url, platform, self.extractor);
         let header_text = crate::extract::full_text(&decoded.text).chars().take(3000).collect();
@@ -191,7 +233,11 @@ impl Ingester {
             _ => match (raw.meta.canonical_url.as_ref().or(raw.url.as_ref()), &raw.origin) {
                 (Some(url), _) => format!("url:{url}"),
                 (None, Some(origin)) => format!("file:{origin}"),
-                (None, None) => return Err(IngestError::Invalid("a record needs an id, a URL or a file name".into())),
+                (None, None) => {
+                    return Err(IngestError::Invalid(
+                        "a record needs an id, a URL or a file name".into(),
+                    ))
+                }
             },
         };
         let mut doc = Document::new(id, title, text);
@@ -209,6 +255,8 @@ impl Ingester {
             hint_kind: raw.hint_kind.as_deref(),
             category: raw.meta.category.as_deref(),
             page_type: raw.meta.page_type.as_deref(),
+            page_text: &raw.header_text,
+            section: raw.meta.section.as_deref(),
         });
         let year = doc.published.and_then(|d| d.year());
         doc.regions = self.choose_regions(&raw, &doc, year);
@@ -246,8 +294,11 @@ impl Ingester {
         if publisher.is_none() {
             if source_lower.starts_with("helsingin kaupunki") {
                 publisher = Some(Region::Helsinki);
-            } else if NATIONAL_PUBLISHERS.iter().any(|p| source_lower.contains(p) || host.contains(p))
+            } else if NATIONAL_PUBLISHERS
+                .iter()
+                .any(|p| source_lower.contains(p) || host.contains(p))
                 || raw.platform.as_deref() == Some("valtioneuvosto")
+                || raw.meta.site_rule.as_deref() == Some("valtioneuvosto")
             {
                 publisher = Some(Region::National);
             } else if !doc.source.is_empty() {
@@ -259,18 +310,42 @@ impl Ingester {
                     .map(|m| m.region_for_year(year));
             }
         }
-        let mut scores: Vec<(Region, f32)> = Vec::new();
-        let mut add = |region: Region, w: f32| match scores.iter_mut().find(|(r, _)| *r == region) {
-            Some((_, s)) => *s += w,
-            None => scores.push((region, w)),
+        if publisher.is_none() && !raw.meta.is_empty_chrome() {
+            // HTML pages name their publisher in the chrome: the site name, or the first words of the page
+            // ("Turun kaupunki", a county logo). Only the very top counts, not the navigation below it.
+            let top: String = raw.header_text.chars().take(160).collect();
+            let chrome = format!("{}\n{}", raw.meta.site_name.as_deref().unwrap_or(""), top);
+            publisher = self.gazetteer.find(&chrome).first().map(|m| m.region_for_year(year));
+        }
+        // (region, score, order of first mention): ties go to the region named first.
+        let mut scores: Vec<(Region, f32, usize)> = Vec::new();
+        let mut add = |region: Region, w: f32| {
+            let order = scores.len();
+            match scores.iter_mut().find(|(r, _, _)| *r == region) {
+                Some((_, s, _)) => *s += w,
+                None => scores.push((region, w, order)),
+            }
         };
         for m in self.gazetteer.find(&doc.title) {
             add(m.region_for_year(year), 3.0 * m.place.kind.weight());
         }
+        // The lead (first real paragraph) says where the news happens: its mentions count twice.
+        let lead_end = doc
+            .text
+            .split("\n\n")
+            .scan(0usize, |pos, p| {
+                let start = *pos;
+                *pos += p.len() + 2;
+                Some((start, p))
+            })
+            .find(|(_, p)| p.chars().count() >= 80)
+            .map(|(start, p)| start + p.len())
+            .unwrap_or(0);
         for m in self.gazetteer.find(&doc.text) {
-            add(m.region_for_year(year), m.place.kind.weight());
+            let lead = if m.start < lead_end { 2.0 } else { 1.0 };
+            add(m.region_for_year(year), lead * m.place.kind.weight());
         }
-        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
         let top = scores.first().map(|s| s.1).unwrap_or(0.0);
         let total: f32 = scores.iter().map(|s| s.1).sum();
         let mut out: Vec<Region> = Vec::new();
@@ -280,8 +355,10 @@ impl Ingester {
             // Many regions, none dominant: a nation-wide text.
             out.push(Region::National);
         }
-        let floor = if out.is_empty() { 1.0 } else { 2.0f32.max(0.3 * top) };
-        for (region, score) in scores {
+        // Without a publisher, one passing mention ("near the border of Päijät-Häme") is not enough: the region
+        // must be named twice or in the title.
+        let floor = 2.0f32.max(0.3 * top);
+        for (region, score, _) in scores {
             if out.len() >= 5 {
                 break;
             }
@@ -314,7 +391,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if decoded.evidence == "utf16-heuristic" || decoded.evidence == "bom" {
         return false;
     }
-    let controls = sample.iter().filter(|&&b| b < 0x09 || (0x0E..0x20).contains(&b)).count();
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0E..0x20).contains(&b))
+        .count();
     controls * 20 > sample.len()
 }
 

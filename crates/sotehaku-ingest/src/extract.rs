@@ -64,10 +64,19 @@ pub struct PageMeta {
     pub page_type: Option<String>,
     /// A category label printed in the article header (`Tiedote`, `Uutinen`).
     pub category: Option<String>,
+    /// The breadcrumb trail (`Etusivu › Ajankohtaista › …`), which names the site section.
+    pub section: Option<String>,
     /// Meta robots asked not to index the page.
     pub noindex: bool,
     /// Name of the site rule that chose the main text, if any.
     pub site_rule: Option<String>,
+}
+
+impl PageMeta {
+    /// True when nothing was read from a page (plain-text and PDF inputs).
+    pub fn is_empty_chrome(&self) -> bool {
+        self == &PageMeta::default()
+    }
 }
 
 /// Extraction result.
@@ -92,6 +101,8 @@ struct SiteRule {
     main: Vec<String>,
     #[serde(default)]
     drop: Vec<String>,
+    /// Where the platform prints the document's date; the last match wins.
+    date: Option<String>,
 }
 
 struct CompiledRule {
@@ -101,6 +112,7 @@ struct CompiledRule {
     detect: Option<Selector>,
     main: Vec<Selector>,
     drop: Vec<Selector>,
+    date: Option<Selector>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +148,7 @@ fn site_rules() -> &'static [CompiledRule] {
                 detect: r.detect.as_deref().map(selector),
                 main: r.main.iter().map(|s| selector(s)).collect(),
                 drop: r.drop.iter().map(|s| selector(s)).collect(),
+                date: r.date.as_deref().map(selector),
             })
             .collect()
     })
@@ -163,9 +176,30 @@ const DROP_SELECTORS: &str = "script, style, noscript, template, iframe, svg, ca
 
 /// Substrings of `class`/`id` values that mark boilerplate blocks.
 const BOILERPLATE_MARKERS: [&str; 24] = [
-    "cookie", "consent", "breadcrumb", "murupolku", "share", "social", "related", "skip", "menu", "navbar",
-    "sidebar", "comment", "newsletter", "pagination", "toolbar", "entry-meta", "entry-footer", "post-meta", "tags",
-    "banner", "footer", "lang-", "widget", "kommentti",
+    "cookie",
+    "consent",
+    "breadcrumb",
+    "murupolku",
+    "share",
+    "social",
+    "related",
+    "skip",
+    "menu",
+    "navbar",
+    "sidebar",
+    "comment",
+    "newsletter",
+    "pagination",
+    "toolbar",
+    "entry-meta",
+    "entry-footer",
+    "post-meta",
+    "tags",
+    "banner",
+    "footer",
+    "lang-",
+    "widget",
+    "kommentti",
 ];
 
 /// Main-content containers, tried by the generic cleaner.
@@ -199,7 +233,10 @@ pub fn extract_html(html: &str, url: Option<&str>, platform: Option<&str>, kind:
             let host = url.and_then(host_of);
             let rule = site_rules().iter().find(|r| {
                 r.platform.as_deref().is_some_and(|p| Some(p) == platform)
-                    || r.host.as_deref().zip(host.as_deref()).is_some_and(|(h, page)| page.ends_with(h))
+                    || r.host
+                        .as_deref()
+                        .zip(host.as_deref())
+                        .is_some_and(|(h, page)| page.ends_with(h))
                     || r.detect.as_ref().is_some_and(|d| doc.select(d).next().is_some())
             });
             let by_rule = rule.and_then(|r| {
@@ -207,13 +244,28 @@ pub fn extract_html(html: &str, url: Option<&str>, platform: Option<&str>, kind:
                 prune(&mut pruned, &r.drop);
                 let el = r.main.iter().find_map(|s| pruned.select(s).next())?;
                 let mut text = element_text(el);
-                if r.main.iter().any(|s| s_is_body(s)) {
+                if r.main.iter().any(s_is_body) {
                     // A body-level rule still needs the generic cleaner.
                     let mut generic = pruned.clone();
                     generic_prune(&mut generic);
-                    text = generic.select(&selector("body")).next().map(element_text).unwrap_or(text);
+                    text = generic
+                        .select(&selector("body"))
+                        .next()
+                        .map(element_text)
+                        .unwrap_or(text);
                 }
                 meta.site_rule = Some(r.name.clone());
+                if meta.published.is_none() {
+                    let date = r.date.as_ref().and_then(|sel| {
+                        doc.select(sel)
+                            .filter_map(|e| parse_date_str(&e.text().collect::<String>()))
+                            .next_back()
+                    });
+                    if date.is_some() {
+                        meta.published = date;
+                        meta.published_source = Some("site-rule");
+                    }
+                }
                 Some(text)
             });
             match by_rule {
@@ -234,7 +286,13 @@ fn s_is_body(s: &Selector) -> bool {
 
 fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let host = rest.split(['/', '?', '#']).next()?.split('@').next_back()?.split(':').next()?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()?
+        .split('@')
+        .next_back()?
+        .split(':')
+        .next()?;
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
@@ -265,7 +323,11 @@ fn generic_text(doc: &Html, raw: &str, url: Option<&str>, allow_readability: boo
             return text;
         }
     }
-    pruned.select(&selector("body")).next().map(element_text).unwrap_or_default()
+    pruned
+        .select(&selector("body"))
+        .next()
+        .map(element_text)
+        .unwrap_or_default()
 }
 
 fn generic_prune(doc: &mut Html) {
@@ -291,7 +353,10 @@ fn generic_prune(doc: &mut Html) {
 }
 
 fn prune(doc: &mut Html, selectors: &[Selector]) {
-    let ids: Vec<_> = selectors.iter().flat_map(|s| doc.select(s).map(|e| e.id()).collect::<Vec<_>>()).collect();
+    let ids: Vec<_> = selectors
+        .iter()
+        .flat_map(|s| doc.select(s).map(|e| e.id()).collect::<Vec<_>>())
+        .collect();
     for id in ids {
         if let Some(mut node) = doc.tree.get_mut(id) {
             node.detach();
@@ -300,8 +365,35 @@ fn prune(doc: &mut Html, selectors: &[Selector]) {
 }
 
 const BLOCK_TAGS: [&str; 30] = [
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-    "table", "tr", "blockquote", "pre", "header", "footer", "figure", "figcaption", "address", "hr", "td", "th",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "td",
+    "th",
     "center",
 ];
 
@@ -374,7 +466,10 @@ fn readability_text(html: &str, url: Option<&str>) -> Option<String> {
     if html.len() > READABILITY_MAX_BYTES {
         return None;
     }
-    let cfg = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..Default::default()
+    };
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let mut r = dom_smoothie::Readability::new(html, url, Some(cfg)).ok()?;
     let article = r.parse().ok()?;
@@ -420,7 +515,9 @@ pub fn clean_text(text: &str) -> String {
 }
 
 fn strip_leading_title(text: &str, title: Option<&str>) -> String {
-    let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else { return text.to_string() };
+    let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else {
+        return text.to_string();
+    };
     let first = text.split("\n\n").next().unwrap_or("");
     if first.trim() == title {
         text[first.len()..].trim_start().to_string()
@@ -433,11 +530,20 @@ fn strip_leading_title(text: &str, title: Option<&str>) -> String {
 pub fn page_meta(doc: &Html) -> PageMeta {
     let mut meta = PageMeta::default();
     let attr_of = |sel: &str, attr: &str| -> Option<String> {
-        doc.select(&selector(sel)).find_map(|e| e.value().attr(attr)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+        doc.select(&selector(sel))
+            .find_map(|e| e.value().attr(attr))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
     };
     let og_title = attr_of("meta[property='og:title']", "content");
-    let h1 = doc.select(&selector("h1")).next().map(|e| normalize_paragraphs(&e.text().collect::<String>()));
-    let title_tag = doc.select(&selector("title")).next().map(|e| e.text().collect::<String>().trim().to_string());
+    let h1 = doc
+        .select(&selector("h1"))
+        .next()
+        .map(|e| normalize_paragraphs(&e.text().collect::<String>()));
+    let title_tag = doc
+        .select(&selector("title"))
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_string());
     meta.title = og_title
         .or_else(|| h1.filter(|h| !h.is_empty() && !h.contains('\n')))
         .or_else(|| title_tag.map(|t| strip_site_suffix(&t)))
@@ -447,8 +553,17 @@ pub fn page_meta(doc: &Html) -> PageMeta {
     meta.lang = attr_of("html", "lang").map(|l| l.to_lowercase());
     meta.page_type = attr_of("meta[property='og:type']", "content").map(|t| t.to_lowercase());
     meta.noindex = attr_of("meta[name=robots]", "content").is_some_and(|c| c.to_lowercase().contains("noindex"));
+    meta.section = doc
+        .select(&selector(
+            ".breadcrumbs, .breadcrumb, nav[aria-label=Murupolku], nav[aria-label=Breadcrumb], .murupolku",
+        ))
+        .next()
+        .map(|e| normalize_paragraphs(&e.text().collect::<String>()).replace('\n', " "))
+        .filter(|c| !c.is_empty() && c.chars().count() < 300);
     meta.category = doc
-        .select(&selector(".post-category, .category, .doc-type, .content-type, .article-type"))
+        .select(&selector(
+            ".post-category, .category, .doc-type, .content-type, .article-type",
+        ))
         .next()
         .map(|e| e.text().collect::<String>().trim().to_string())
         .filter(|c| !c.is_empty() && c.chars().count() < 40);
@@ -456,7 +571,9 @@ pub fn page_meta(doc: &Html) -> PageMeta {
     // JSON-LD first: it is the most deliberate statement of the date.
     for script in doc.select(&selector("script[type='application/ld+json']")) {
         let raw: String = script.text().collect();
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else { continue };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else {
+            continue;
+        };
         let mut stack = vec![&value];
         let mut steps = 0;
         while let Some(v) = stack.pop() {
@@ -467,13 +584,20 @@ pub fn page_meta(doc: &Html) -> PageMeta {
             match v {
                 serde_json::Value::Object(map) => {
                     if meta.published.is_none() {
-                        if let Some(d) = map.get("datePublished").and_then(|d| d.as_str()).and_then(parse_date_str) {
+                        if let Some(d) = map
+                            .get("datePublished")
+                            .and_then(|d| d.as_str())
+                            .and_then(parse_date_str)
+                        {
                             meta.published = Some(d);
                             meta.published_source = Some("json-ld");
                         }
                     }
                     if meta.modified.is_none() {
-                        meta.modified = map.get("dateModified").and_then(|d| d.as_str()).and_then(parse_date_str);
+                        meta.modified = map
+                            .get("dateModified")
+                            .and_then(|d| d.as_str())
+                            .and_then(parse_date_str);
                     }
                     if meta.lang.is_none() {
                         meta.lang = map.get("inLanguage").and_then(|l| l.as_str()).map(|l| l.to_lowercase());
@@ -492,8 +616,14 @@ pub fn page_meta(doc: &Html) -> PageMeta {
         ("meta[property='article:published_time']", "article:published_time"),
         ("meta[name='article:published_time']", "article:published_time"),
         ("meta[name='date']", "meta-date"),
-        ("meta[name='dcterms.date'], meta[name='DC.date'], meta[name='dc.date']", "dublin-core"),
-        ("meta[name='publish-date'], meta[name='pubdate'], meta[itemprop='datePublished']", "meta-date"),
+        (
+            "meta[name='dcterms.date'], meta[name='DC.date'], meta[name='dc.date']",
+            "dublin-core",
+        ),
+        (
+            "meta[name='publish-date'], meta[name='pubdate'], meta[itemprop='datePublished']",
+            "meta-date",
+        ),
         ("meta[property='og:published_time']", "og:published_time"),
     ];
     for (sel, source) in meta_dates {
@@ -506,7 +636,9 @@ pub fn page_meta(doc: &Html) -> PageMeta {
         }
     }
     if meta.modified.is_none() {
-        meta.modified = attr_of("meta[property='article:modified_time']", "content").as_deref().and_then(parse_date_str);
+        meta.modified = attr_of("meta[property='article:modified_time']", "content")
+            .as_deref()
+            .and_then(parse_date_str);
     }
     if meta.published.is_none() {
         // <time datetime> inside the article, not in related lists or navigation.
@@ -544,7 +676,10 @@ fn strip_site_suffix(title: &str) -> String {
 /// A whole-page text rendering (no extraction), for pages whose structure defeats every extractor.
 pub fn full_text(html: &str) -> String {
     let doc = Html::parse_document(html);
-    doc.select(&selector("body")).next().map(element_text).unwrap_or_default()
+    doc.select(&selector("body"))
+        .next()
+        .map(element_text)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -568,7 +703,9 @@ mod tests {
     #[test]
     fn truncated_and_junk_html_do_not_panic() {
         let _ = extract_html("<html><body><div><p>Katkennut <b>sivu", None, None, ExtractorKind::Auto);
-        let junk: String = (0..3000u32).map(|i| char::from_u32(0x20 + (i * 7919) % 0x2000).unwrap_or('x')).collect();
+        let junk: String = (0..3000u32)
+            .map(|i| char::from_u32(0x20 + (i * 7919) % 0x2000).unwrap_or('x'))
+            .collect();
         let _ = extract_html(&junk, None, None, ExtractorKind::Auto);
         let deep = "<div>".repeat(50_000);
         let _ = extract_html(&deep, None, None, ExtractorKind::Rules);
@@ -576,7 +713,10 @@ mod tests {
 
     #[test]
     fn host_parsing() {
-        assert_eq!(host_of("https://valtioneuvosto.fi/-/123").as_deref(), Some("valtioneuvosto.fi"));
+        assert_eq!(
+            host_of("https://valtioneuvosto.fi/-/123").as_deref(),
+            Some("valtioneuvosto.fi")
+        );
         assert_eq!(host_of("http://user@example.fi:8443/x").as_deref(), Some("example.fi"));
     }
 }

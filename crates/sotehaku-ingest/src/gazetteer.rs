@@ -141,7 +141,11 @@ impl Gazetteer {
     }
 
     /// Builds a gazetteer from a region table, a municipalities CSV and the extras TOML.
-    pub fn from_data(table: &RegionTable, municipalities_csv: &str, extras_toml: &str) -> Result<Gazetteer, GazetteerError> {
+    pub fn from_data(
+        table: &RegionTable,
+        municipalities_csv: &str,
+        extras_toml: &str,
+    ) -> Result<Gazetteer, GazetteerError> {
         let extras: Extras = toml::from_str(extras_toml).map_err(|e| GazetteerError::Toml(e.to_string()))?;
         let ambiguous: Vec<String> = extras.ambiguous.iter().map(|s| s.to_lowercase()).collect();
         let mut g = Gazetteer {
@@ -199,7 +203,9 @@ impl Gazetteer {
         }
         let mut region_of_name: HashMap<String, Region> = HashMap::new();
         for (name, code) in &extras.regions {
-            let region: Region = code.parse().map_err(|e| GazetteerError::Toml(format!("region {name}: {e}")))?;
+            let region: Region = code
+                .parse()
+                .map_err(|e| GazetteerError::Toml(format!("region {name}: {e}")))?;
             region_of_name.insert(name.clone(), region);
             add(&mut g, name, PlaceKind::Region, region, None);
         }
@@ -210,11 +216,16 @@ impl Gazetteer {
             }
             let cols: Vec<&str> = line.split(',').collect();
             let [_, name_fi, name_sv, county, region_fi, region_2019] = cols[..] else {
-                return Err(GazetteerError::Csv { line: i + 1, message: format!("expected 6 columns: {line}") });
+                return Err(GazetteerError::Csv {
+                    line: i + 1,
+                    message: format!("expected 6 columns: {line}"),
+                });
             };
             // Åland (91) has no wellbeing services county.
             let Ok(region) = county.parse::<Region>() else { continue };
-            let old = (region_fi != region_2019).then(|| region_of_name.get(region_2019).copied()).flatten();
+            let old = (region_fi != region_2019)
+                .then(|| region_of_name.get(region_2019).copied())
+                .flatten();
             add(&mut g, name_fi, PlaceKind::Municipality, region, old);
             if name_sv != name_fi {
                 add(&mut g, name_sv, PlaceKind::Municipality, region, old);
@@ -233,7 +244,10 @@ impl Gazetteer {
                 }
             } else {
                 for clitic in std::iter::once("").chain(CLITICS) {
-                    g.forms.entry(format!("{lower}{clitic}")).or_default().extend(idxs.iter().copied());
+                    g.forms
+                        .entry(format!("{lower}{clitic}"))
+                        .or_default()
+                        .extend(idxs.iter().copied());
                 }
             }
         }
@@ -296,7 +310,11 @@ impl Gazetteer {
             if place.ambiguous && first_word {
                 continue;
             }
-            out.push(PlaceMention { place: place.clone(), surface: word.to_string(), start });
+            out.push(PlaceMention {
+                place: place.clone(),
+                surface: word.to_string(),
+                start,
+            });
         }
         if !self.phrases.is_empty() {
             let lower = text.to_lowercase();
@@ -310,10 +328,16 @@ impl Gazetteer {
                     // The last word of a phrase may carry a case ending: "Siun soten".
                     let tail: String = lower[from..].chars().take_while(|c| c.is_alphanumeric()).collect();
                     let after_ok = tail.is_empty()
-                        || ENDINGS.iter().any(|e| CLITICS.iter().chain([&""]).any(|c| format!("{e}{c}") == tail));
+                        || ENDINGS
+                            .iter()
+                            .any(|e| CLITICS.iter().chain([&""]).any(|c| format!("{e}{c}") == tail));
                     if before_ok && after_ok {
                         let surface = text.get(at..from).unwrap_or(phrase).to_string();
-                        out.push(PlaceMention { place: self.places[*idx].clone(), surface, start: at });
+                        out.push(PlaceMention {
+                            place: self.places[*idx].clone(),
+                            surface,
+                            start: at,
+                        });
                     }
                 }
             }
@@ -345,7 +369,11 @@ impl Gazetteer {
         let mut found = Vec::new();
         for base in lemmatizer(word).into_iter().take(8) {
             if let Some(idxs) = self.bases.get(&base.to_lowercase()) {
-                found.extend(idxs.iter().copied().filter(|&i| self.places[i].kind != PlaceKind::County || !all_caps));
+                found.extend(
+                    idxs.iter()
+                        .copied()
+                        .filter(|&i| self.places[i].kind != PlaceKind::County || !all_caps),
+                );
             }
         }
         (!found.is_empty()).then_some(found)
@@ -482,12 +510,19 @@ mod tests {
     use super::*;
 
     fn regions(text: &str) -> Vec<String> {
-        Gazetteer::builtin().find(text).iter().map(|m| m.place.region.code()).collect()
+        Gazetteer::builtin()
+            .find(text)
+            .iter()
+            .map(|m| m.place.region.code())
+            .collect()
     }
 
     #[test]
     fn inflected_municipalities_and_regions() {
-        assert_eq!(regions("Helsingissä, Turun, Tampereella, Seinäjoella, Satakunnassa"), ["90", "05", "08", "16", "06"]);
+        assert_eq!(
+            regions("Helsingissä, Turun, Tampereella, Seinäjoella, Satakunnassa"),
+            ["90", "05", "08", "16", "06"]
+        );
         assert_eq!(regions("Kymenlaaksossa ja Lapin sekä Kainuussa"), ["10", "21", "20"]);
         assert_eq!(regions("Heinola ja Sysmä integroidaan"), ["09", "09"]);
         assert_eq!(regions("Nurmijärvellä ja Varkaudessa"), ["02", "13"]);
@@ -512,7 +547,11 @@ mod tests {
     #[test]
     fn every_municipality_is_found_in_nominative_and_genitive_free_form() {
         let g = Gazetteer::builtin();
-        let municipalities: Vec<&Place> = g.places().iter().filter(|p| p.kind == PlaceKind::Municipality).collect();
+        let municipalities: Vec<&Place> = g
+            .places()
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Municipality)
+            .collect();
         assert!(municipalities.len() > 290, "{}", municipalities.len());
         for p in municipalities.iter().filter(|p| !p.ambiguous && !p.name.contains(' ')) {
             let text = format!("Kokous pidettiin: {} tänään.", p.name);

@@ -48,7 +48,11 @@ pub enum InputError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: not a JSON document record: {message}")]
-    BadLine { path: PathBuf, line: usize, message: String },
+    BadLine {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{path}:{line}: line longer than {MAX_LINE_BYTES} bytes, skipped")]
     LineTooLong { path: PathBuf, line: usize },
     #[error("{path}: file larger than {MAX_TEXT_FILE_BYTES} bytes, skipped")]
@@ -76,21 +80,30 @@ pub(crate) fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut 
             let entries = match std::fs::read_dir(path) {
                 Ok(entries) => entries,
                 Err(source) => {
-                    errors.push(InputError::Io { path: path.to_path_buf(), source });
+                    errors.push(InputError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    });
                     return;
                 }
             };
             let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             children.sort();
             for child in children {
-                let hidden = child.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+                let hidden = child
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
                 if !hidden {
                     collect_files(&child, files, errors);
                 }
             }
         }
         Ok(_) => files.push(path.to_path_buf()),
-        Err(source) => errors.push(InputError::Io { path: path.to_path_buf(), source }),
+        Err(source) => errors.push(InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
@@ -115,7 +128,10 @@ fn format_of(path: &Path) -> Option<Format> {
 }
 
 fn read_file(path: PathBuf) -> Box<dyn Iterator<Item = InputItem>> {
-    let io_err = |path: &Path, source| InputError::Io { path: path.to_path_buf(), source };
+    let io_err = |path: &Path, source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     match format_of(&path) {
         Some(Format::Text) => Box::new(std::iter::once(read_text_file(&path))),
         Some(format) => {
@@ -131,7 +147,12 @@ fn read_file(path: PathBuf) -> Box<dyn Iterator<Item = InputItem>> {
             } else {
                 Box::new(file)
             };
-            Box::new(JsonLines { path, reader: BufReader::with_capacity(1 << 20, reader), line: 0, done: false })
+            Box::new(JsonLines {
+                path,
+                reader: BufReader::with_capacity(1 << 20, reader),
+                line: 0,
+                done: false,
+            })
         }
         None => Box::new(std::iter::once(Err(InputError::Unsupported { path }))),
     }
@@ -139,14 +160,23 @@ fn read_file(path: PathBuf) -> Box<dyn Iterator<Item = InputItem>> {
 
 /// A plain-text page: the first non-empty line is taken as a provisional title; the id is the file stem.
 fn read_text_file(path: &Path) -> InputItem {
-    let io_err = |source| InputError::Io { path: path.to_path_buf(), source };
+    let io_err = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let len = std::fs::metadata(path).map_err(io_err)?.len();
     if len > MAX_TEXT_FILE_BYTES {
-        return Err(InputError::FileTooLarge { path: path.to_path_buf() });
+        return Err(InputError::FileTooLarge {
+            path: path.to_path_buf(),
+        });
     }
     let bytes = std::fs::read(path).map_err(io_err)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("document").to_string();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("document")
+        .to_string();
     Ok(SourceRecord {
         id: None,
         title: None,
@@ -174,7 +204,9 @@ impl Iterator for JsonLines {
             buf.clear();
             self.line += 1;
             // Read at most MAX_LINE_BYTES + 1 so one enormous line cannot exhaust memory.
-            let read = (&mut self.reader).take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut buf);
+            let read = (&mut self.reader)
+                .take(MAX_LINE_BYTES as u64 + 1)
+                .read_until(b'\n', &mut buf);
             match read {
                 Ok(0) => self.done = true,
                 Ok(_) if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") => {
@@ -195,7 +227,10 @@ impl Iterator for JsonLines {
                             }
                         }
                     }
-                    return Some(Err(InputError::LineTooLong { path: self.path.clone(), line: self.line }));
+                    return Some(Err(InputError::LineTooLong {
+                        path: self.path.clone(),
+                        line: self.line,
+                    }));
                 }
                 Ok(_) => {
                     let text = String::from_utf8_lossy(&buf);
@@ -219,7 +254,10 @@ impl Iterator for JsonLines {
                 }
                 Err(source) => {
                     self.done = true;
-                    return Some(Err(InputError::Io { path: self.path.clone(), source }));
+                    return Some(Err(InputError::Io {
+                        path: self.path.clone(),
+                        source,
+                    }));
                 }
             }
         }

@@ -13,7 +13,15 @@ use crate::document::Language;
 const MIN_PARAGRAPH_LETTERS: usize = 40;
 
 fn detector() -> Detector {
-    Detector::with_allowlist(vec![Lang::Fin, Lang::Swe, Lang::Eng, Lang::Est, Lang::Deu, Lang::Rus, Lang::Fra])
+    Detector::with_allowlist(vec![
+        Lang::Fin,
+        Lang::Swe,
+        Lang::Eng,
+        Lang::Est,
+        Lang::Deu,
+        Lang::Rus,
+        Lang::Fra,
+    ])
 }
 
 fn map(lang: Lang) -> Language {
@@ -71,8 +79,11 @@ pub fn document_language(text: &str) -> Option<Language> {
             }
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
-    counts.first().map(|(l, _)| *l).or_else(|| detect(&text.chars().take(5000).collect::<String>()))
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .first()
+        .map(|(l, _)| *l)
+        .or_else(|| detect(&text.chars().take(5000).collect::<String>()))
 }
 
 #[cfg(test)]
@@ -83,8 +94,14 @@ mod tests {
     fn majority_wins_and_short_text_is_unknown() {
         let fi = "Aluehallitus käsitteli kokouksessaan palveluverkkoa ja esittää muutoksia aluevaltuustolle.";
         let sv = "Regeringen gav propositionen till riksdagen den 8 december 2020.";
-        assert_eq!(document_language(&format!("{fi}\n\n{fi}\n\n{sv}")), Some(Language::Finnish));
-        assert_eq!(document_language(&format!("{sv}\n\n{sv}\n\n{fi}")), Some(Language::Swedish));
+        assert_eq!(
+            document_language(&format!("{fi}\n\n{fi}\n\n{sv}")),
+            Some(Language::Finnish)
+        );
+        assert_eq!(
+            document_language(&format!("{sv}\n\n{sv}\n\n{fi}")),
+            Some(Language::Swedish)
+        );
         assert_eq!(detect("ok"), None);
     }
 }

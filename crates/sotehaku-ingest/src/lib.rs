@@ -36,13 +36,13 @@ pub mod pdf;
 mod region;
 pub mod themes;
 
-pub use document::{DateParseError, DocType, Document, Language, PartialDate, Theme, UnknownDocType};
 pub use batch::{ingest_paths, FileError};
 pub use dedup::{DedupOutcome, Deduplicator};
+pub use document::{DateParseError, DocType, Document, Language, PartialDate, Theme, UnknownDocType};
 pub use enrich::{Ingester, MAX_HTML_BYTES};
-pub use themes::ThemeTaxonomy;
 pub use input::{read_inputs, InputError, InputItem, SourceRecord};
 pub use region::{Region, RegionInfo, RegionTable, RegionTableError, UnknownRegion, UnknownRegionName};
+pub use themes::ThemeTaxonomy;
 
 /// Why one input could not become a document. The batch goes on; the error names the file and the line.
 #[derive(Debug, thiserror::Error)]

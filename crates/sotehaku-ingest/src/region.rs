@@ -43,7 +43,9 @@ impl Region {
 
     /// Every region, in code order.
     pub fn all() -> impl Iterator<Item = Region> {
-        (1..=21).map(Region::County).chain([Region::Helsinki, Region::Hus, Region::National])
+        (1..=21)
+            .map(Region::County)
+            .chain([Region::Helsinki, Region::Hus, Region::National])
     }
 }
 
@@ -155,7 +157,12 @@ impl RegionTable {
                 name_fi: cols[2].to_string(),
                 name_sv: cols[3].to_string(),
                 name_en: cols[4].to_string(),
-                aliases: cols[5].split('|').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect(),
+                aliases: cols[5]
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(String::from)
+                    .collect(),
             });
         }
         Ok(RegionTable { regions })

@@ -59,8 +59,12 @@ impl WordPattern {
     }
 }
 
-/// A base form without its final vowel (when long enough), so that inflected forms share it.
+/// A base form without its final vowel (when long enough), so that inflected forms share it; `-nen` words drop the
+/// ending, whose inflected forms have an `s` stem (`johtaminen` → `johtamisen`).
 fn stem_of(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("nen").filter(|s| s.chars().count() >= 4) {
+        return stem.to_string();
+    }
     let chars: Vec<char> = word.chars().collect();
     match chars.last() {
         Some(c) if chars.len() >= 5 && "aeiouyäö".contains(*c) => chars[..chars.len() - 1].iter().collect(),
@@ -71,7 +75,9 @@ fn stem_of(word: &str) -> String {
 #[derive(Deserialize)]
 struct ThemesFile {
     min_score: f32,
+    length_norm_words: f32,
     relative_to_top: f32,
+    relative_cap: f32,
     max_themes: usize,
     theme: Vec<ThemeEntry>,
 }
@@ -94,14 +100,18 @@ pub struct ThemesError(pub String);
 pub struct ThemeTaxonomy {
     themes: Vec<ThemeInfo>,
     min_score: f32,
+    length_norm_words: f32,
     relative_to_top: f32,
+    relative_cap: f32,
     max_themes: usize,
     lemmatizer: Option<Lemmatizer>,
 }
 
 impl std::fmt::Debug for ThemeTaxonomy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ThemeTaxonomy").field("themes", &self.themes.len()).finish()
+        f.debug_struct("ThemeTaxonomy")
+            .field("themes", &self.themes.len())
+            .finish()
     }
 }
 
@@ -137,12 +147,19 @@ impl ThemeTaxonomy {
                 })
                 .collect();
             keywords.sort_by(|a, b| format!("{:?}", a.words).cmp(&format!("{:?}", b.words)));
-            themes.push(ThemeInfo { id: entry.id, label_fi: entry.fi, label_en: entry.en, keywords });
+            themes.push(ThemeInfo {
+                id: entry.id,
+                label_fi: entry.fi,
+                label_en: entry.en,
+                keywords,
+            });
         }
         Ok(ThemeTaxonomy {
             themes,
             min_score: file.min_score,
+            length_norm_words: file.length_norm_words.max(1.0),
             relative_to_top: file.relative_to_top,
+            relative_cap: file.relative_cap,
             max_themes: file.max_themes,
             lemmatizer: None,
         })
@@ -191,14 +208,17 @@ impl ThemeTaxonomy {
             .collect()
     }
 
-    /// The themes of a document, best first: those scoring at least `min_score` and `relative_to_top` of the best.
+    /// The themes of a document, best first: those scoring at least the length-adjusted `min_score` and
+    /// `relative_to_top` of the best.
     pub fn classify(&self, title: &str, text: &str) -> Vec<Theme> {
         let mut scores = self.scores(title, text);
         scores.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let top = scores.first().map(|s| s.1).unwrap_or(0.0);
+        let top = scores.first().map(|s| s.1).unwrap_or(0.0).min(self.relative_cap);
+        let words = text.split_whitespace().count() as f32;
+        let min = self.min_score * (1.0 + 0.75 * (words / self.length_norm_words).max(1.0).ln());
         scores
             .into_iter()
-            .filter(|(_, s)| *s >= self.min_score && *s >= top * self.relative_to_top)
+            .filter(|(_, s)| *s >= min && *s >= top * self.relative_to_top)
             .take(self.max_themes)
             .map(|(id, _)| Theme(id))
             .collect()
@@ -228,7 +248,12 @@ fn count_matches(words: &[WordPattern], tokens: &[Vec<String>]) -> usize {
     }
     tokens
         .windows(n)
-        .filter(|window| words.iter().zip(window.iter()).all(|(p, forms)| forms.iter().any(|f| p.matches(f))))
+        .filter(|window| {
+            words
+                .iter()
+                .zip(window.iter())
+                .all(|(p, forms)| forms.iter().any(|f| p.matches(f)))
+        })
         .count()
 }
 
@@ -268,9 +293,15 @@ mod tests {
     #[test]
     fn phrases_and_compounds() {
         let tax = ThemeTaxonomy::builtin();
-        let t = tax.classify("Varasairaalan sairaansijat covid-19 -potilaille", "Koronapotilaiden hoito sairaalassa.");
+        let t = tax.classify(
+            "Varasairaalan sairaansijat covid-19 -potilaille",
+            "Koronapotilaiden hoito sairaalassa.",
+        );
         let ids: Vec<&str> = t.iter().map(Theme::as_str).collect();
-        assert!(ids.contains(&"covid-19") && ids.contains(&"specialised-care"), "{ids:?}");
+        assert!(
+            ids.contains(&"covid-19") && ids.contains(&"specialised-care"),
+            "{ids:?}"
+        );
         assert!(tax.classify("Kokous", "Kokous alkoi ajallaan.").is_empty());
     }
 }

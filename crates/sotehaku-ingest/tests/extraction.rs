@@ -14,7 +14,10 @@ fn labelled_dir() -> PathBuf {
 }
 
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Multiset of 4-word shingles (a text shorter than 4 words is one shingle).
@@ -70,7 +73,10 @@ fn pages() -> Vec<(String, Vec<u8>, String)> {
 
 #[test]
 fn shingle_f1_is_what_it_says() {
-    assert_eq!(prf("yksi kaksi kolme neljä viisi", "yksi kaksi kolme neljä viisi").2, 1.0);
+    assert_eq!(
+        prf("yksi kaksi kolme neljä viisi", "yksi kaksi kolme neljä viisi").2,
+        1.0
+    );
     let (p, r, _) = prf("yksi kaksi kolme neljä", "yksi kaksi kolme neljä viisi kuusi");
     assert_eq!((p, r), (1.0, 1.0 / 3.0));
     assert_eq!(prf("", "yksi kaksi kolme neljä").2, 0.0);
@@ -79,14 +85,22 @@ fn shingle_f1_is_what_it_says() {
 #[test]
 fn extraction_f1_on_labelled_finnish_pages() {
     let pages = pages();
-    assert!(pages.len() >= 12, "expected at least 12 labelled pages, found {}", pages.len());
+    assert!(
+        pages.len() >= 12,
+        "expected at least 12 labelled pages, found {}",
+        pages.len()
+    );
     let kinds = [
         ("auto", ExtractorKind::Auto),
         ("rules", ExtractorKind::Rules),
         ("dom_smoothie", ExtractorKind::Readability),
     ];
     let mut means = Vec::new();
-    println!("{:<36} {}", "page", kinds.iter().map(|(n, _)| format!("{n:>15}")).collect::<String>());
+    println!(
+        "{:<36} {}",
+        "page",
+        kinds.iter().map(|(n, _)| format!("{n:>15}")).collect::<String>()
+    );
     let mut totals = vec![(0.0, 0.0, 0.0); kinds.len()];
     for (stem, bytes, gold) in &pages {
         let html = decode_bytes(bytes, None).text;

@@ -27,7 +27,10 @@ struct Expected {
 fn load_rows() -> Vec<Row> {
     let path = common::workspace_root().join("tests/labelled/documents.jsonl");
     let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    raw.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a labelled row")).collect()
+    raw.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a labelled row"))
+        .collect()
 }
 
 /// The corpus records the rows name, read from the shared corpus (None when it is absent).
@@ -55,7 +58,10 @@ fn labelled_documents_meet_the_thresholds() {
     let rows = load_rows();
     assert!(rows.len() >= 60, "only {} labelled documents", rows.len());
     let ingester = Ingester::new();
-    let wanted: HashSet<&str> = rows.iter().filter_map(|r| r.input.get("corpus_id").map(String::as_str)).collect();
+    let wanted: HashSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.input.get("corpus_id").map(String::as_str))
+        .collect();
     let corpus = corpus_records(&wanted);
     let seeds_dir = common::shared_file("seeds");
     let labelled = common::workspace_root().join("tests/labelled");
@@ -80,7 +86,10 @@ fn labelled_documents_meet_the_thresholds() {
                 skipped += 1;
                 continue;
             };
-            let record = corpus.get(id).unwrap_or_else(|| panic!("{id} not in the corpus")).clone();
+            let record = corpus
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} not in the corpus"))
+                .clone();
             ingester.process(record).unwrap_or_else(|e| panic!("{id}: {e}"))
         } else {
             panic!("{}: no input", row.id);
@@ -90,7 +99,10 @@ fn labelled_documents_meet_the_thresholds() {
         if got_regions.first() == row.expected.regions.first() {
             region_ok += 1;
         } else {
-            disagreements.push(format!("{}: region {:?}, expected {:?}", row.id, got_regions, row.expected.regions));
+            disagreements.push(format!(
+                "{}: region {:?}, expected {:?}",
+                row.id, got_regions, row.expected.regions
+            ));
         }
         let exp_set: HashSet<&String> = row.expected.regions.iter().collect();
         let got_set: HashSet<&String> = got_regions.iter().collect();
@@ -102,12 +114,18 @@ fn labelled_documents_meet_the_thresholds() {
         if got_date == row.expected.date {
             date_ok += 1;
         } else {
-            disagreements.push(format!("{}: date {:?}, expected {:?}", row.id, got_date, row.expected.date));
+            disagreements.push(format!(
+                "{}: date {:?}, expected {:?}",
+                row.id, got_date, row.expected.date
+            ));
         }
         if doc.doc_type.slug() == row.expected.doc_type {
             type_ok += 1;
         } else {
-            disagreements.push(format!("{}: type {}, expected {}", row.id, doc.doc_type, row.expected.doc_type));
+            disagreements.push(format!(
+                "{}: type {}, expected {}",
+                row.id, doc.doc_type, row.expected.doc_type
+            ));
         }
         let exp: HashSet<&str> = row.expected.themes.iter().map(String::as_str).collect();
         let got: HashSet<&str> = doc.themes.iter().map(|t| t.as_str()).collect();
@@ -133,7 +151,15 @@ fn labelled_documents_meet_the_thresholds() {
             let mut x: Vec<_> = exp.into_iter().collect();
             g.sort();
             x.sort();
-            disagreements.push(format!("{}: themes {g:?}, expected {x:?}", row.id));
+            let mut scores = sotehaku_ingest::ThemeTaxonomy::builtin().scores(&doc.title, &doc.text);
+            scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let top: Vec<String> = scores.iter().take(6).map(|(t, s)| format!("{t} {s:.1}")).collect();
+            let words = doc.text.split_whitespace().count();
+            disagreements.push(format!(
+                "{}: themes {g:?}, expected {x:?}\n      ({words} words; {})",
+                row.id,
+                top.join(", ")
+            ));
         }
     }
     if skipped > 0 {
@@ -146,13 +172,26 @@ fn labelled_documents_meet_the_thresholds() {
     let (tp, tf, tn) = (theme_tp, theme_fp, theme_fn);
     let theme_p = ratio(tp, tp + tf);
     let theme_r = ratio(tp, tp + tn);
-    let theme_f1 = if theme_p + theme_r == 0.0 { 0.0 } else { 2.0 * theme_p * theme_r / (theme_p + theme_r) };
+    let theme_f1 = if theme_p + theme_r == 0.0 {
+        0.0
+    } else {
+        2.0 * theme_p * theme_r / (theme_p + theme_r)
+    };
     println!("labelled documents evaluated: {n}");
     println!("{:<28} {:>9} {:>9} {:>9}", "field", "accuracy", "precision", "recall");
-    println!("{:<28} {:>9.3} {:>9.3} {:>9.3}", "region (primary / all)", region_acc, ratio(region_tp, region_tp + region_fp), ratio(region_tp, region_tp + region_fn));
+    println!(
+        "{:<28} {:>9.3} {:>9.3} {:>9.3}",
+        "region (primary / all)",
+        region_acc,
+        ratio(region_tp, region_tp + region_fp),
+        ratio(region_tp, region_tp + region_fn)
+    );
     println!("{:<28} {:>9.3}", "date (exact or both null)", date_acc);
     println!("{:<28} {:>9.3}", "type", type_acc);
-    println!("{:<28} {:>9} {:>9.3} {:>9.3}   micro-F1 {theme_f1:.3}", "themes", "", theme_p, theme_r);
+    println!(
+        "{:<28} {:>9} {:>9.3} {:>9.3}   micro-F1 {theme_f1:.3}",
+        "themes", "", theme_p, theme_r
+    );
     let mut themes: Vec<_> = per_theme.into_iter().collect();
     themes.sort();
     for (t, (tp, fp, fneg)) in themes {

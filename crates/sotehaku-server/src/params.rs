@@ -170,7 +170,7 @@ impl SearchParams {
         request.sort = sort;
         request.limit = limit;
         request.offset = offset;
-        Ok(SearchParams { query: Query::from(request), interval })
+        Ok(SearchParams { query: <Query as From<sotehaku::SearchRequest>>::from(request), interval })
     }
 }
 

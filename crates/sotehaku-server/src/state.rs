@@ -25,14 +25,14 @@ pub struct AppState {
 struct Inner {
     engine: RwLock<Engine>,
     config: ServerConfig,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     started: Instant,
 }
 
 impl AppState {
     /// State serving `engine` with the limits of `config`.
     pub fn new(engine: Engine, config: ServerConfig) -> AppState {
-        let permits = Semaphore::new(config.max_concurrent_searches.max(1));
+        let permits = Arc::new(Semaphore::new(config.max_concurrent_searches.max(1)));
         AppState { inner: Arc::new(Inner { engine: RwLock::new(engine), config, permits, started: Instant::now() }) }
     }
 
@@ -69,15 +69,19 @@ impl AppState {
         F: FnOnce(Engine) -> Result<T, Problem> + Send + 'static,
     {
         let config = &self.inner.config;
-        let permit = match tokio::time::timeout(config.queue_timeout, self.inner.permits.acquire()).await {
+        let permit = match tokio::time::timeout(config.queue_timeout, self.inner.permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(Problem::unavailable("the server is shutting down")),
             Err(_) => return Err(Problem::unavailable("the server is busy; try again in a moment")),
         };
         let engine = self.engine();
-        let task = tokio::task::spawn_blocking(move || work(engine));
+        // The permit travels with the work: a search that outlives its timeout still holds its slot until it ends.
+        let task = tokio::task::spawn_blocking(move || {
+            let answer = work(engine);
+            drop(permit);
+            answer
+        });
         let result = tokio::time::timeout(config.search_timeout, task).await;
-        drop(permit);
         match result {
             Ok(Ok(answer)) => answer,
             Ok(Err(join_error)) => Err(Problem::internal(join_error)),

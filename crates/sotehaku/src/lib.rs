@@ -32,6 +32,7 @@ pub use query::Query;
 pub use sotehaku_index::{
     eval, SearchIndex, AnalyzerKind, FacetValues, Facets, Hit, IndexError, SearchRequest, SearchResults, Snippet, SortOrder,
 };
+pub use sotehaku_finnish::{analyze, expansions, AnalyzedToken};
 pub use sotehaku_ingest::{
     DocType, Document, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable, SourceRecord, Theme,
 };

@@ -18,6 +18,7 @@
 //! # Ok::<(), sotehaku_replica::ReplicaError>(())
 //! ```
 
+mod listener;
 mod platforms;
 mod server;
 mod site;
@@ -64,10 +65,14 @@ pub struct ReplicaConfig {
     pub huge_size: u64,
     /// Maximum requests in flight (others wait).
     pub max_in_flight: usize,
+    /// Maximum open connections (further connections wait in the accept queue).
+    pub max_connections: usize,
     /// Maximum request body size (bigger bodies get 413).
     pub max_body_bytes: usize,
     /// Maximum number of log entries kept (older ones are dropped).
     pub max_log_entries: usize,
+    /// Port to listen on (on 127.0.0.1); 0 picks a free one.
+    pub port: u16,
 }
 
 impl Default for ReplicaConfig {
@@ -82,8 +87,10 @@ impl Default for ReplicaConfig {
             slow_delay: Duration::from_millis(1500),
             huge_size: 30 * 1024 * 1024,
             max_in_flight: 256,
+            max_connections: 512,
             max_body_bytes: 16 * 1024,
             max_log_entries: 100_000,
+            port: 0,
         }
     }
 }
@@ -213,7 +220,7 @@ impl Replica {
             started: Instant::now(),
             config,
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", shared.config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let dead_addr = {
@@ -226,12 +233,13 @@ impl Replica {
             .build()?;
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let app = server::router(shared.clone());
+        let max_connections = shared.config.max_connections;
         let thread = std::thread::Builder::new()
             .name("sotehaku-replica".into())
             .spawn(move || {
                 rt.block_on(async move {
                     let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => l,
+                        Ok(l) => listener::LimitedListener::new(l, max_connections),
                         Err(_) => return,
                     };
                     let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();

@@ -201,3 +201,37 @@ async fn huge_pages_stream_and_encodings_are_broken_on_purpose() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn dropping_the_replica_closes_its_port() -> TestResult {
+    let replica = Replica::start()?;
+    let addr = replica.addr();
+    std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    let t = Instant::now();
+    drop(replica);
+    assert!(t.elapsed() < Duration::from_secs(5), "shutdown is bounded");
+    assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_err());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_connections_are_capped() -> TestResult {
+    let replica = Replica::start_with(ReplicaConfig {
+        max_connections: 2,
+        ..ReplicaConfig::default()
+    })?;
+    let idle: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| std::net::TcpStream::connect(replica.addr()))
+        .collect::<Result<_, _>>()?;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let quick = common::builder(&replica).timeout(Duration::from_millis(400)).build()?;
+    let url = "http://paijatha.fi/robots.txt";
+    assert!(
+        quick.get(url).send().await.is_err(),
+        "a third connection waits while two are open"
+    );
+    drop(idle);
+    let patient = common::builder(&replica).timeout(Duration::from_secs(5)).build()?;
+    assert_eq!(patient.get(url).send().await?.status().as_u16(), 200);
+    Ok(())
+}

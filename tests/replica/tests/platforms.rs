@@ -54,6 +54,22 @@ async fn dynasty_bodies_meetings_items_attachments() -> TestResult {
         Some("application/pdf")
     );
     assert!(r.bytes().await?.starts_with(b"%PDF"));
+    // The query-string views, reached from the RSS feed.
+    let rss = cp1252(&get(&c, &format!("{host}/cgi/DREQUEST.PHP?page=rss")).await?.1);
+    let meeting = rss
+        .split("<link>")
+        .filter_map(|s| s.split("</link>").next())
+        .find(|l| l.contains("page=meeting&amp;id=20240001"))
+        .ok_or("meeting 20240001 not in the feed")?
+        .replace("&amp;", "&");
+    let list = cp1252(&get(&c, &meeting).await?.1);
+    let item_link = first_link(&links(&list), "page=meetingitem&id=20240001-2")?.clone();
+    let item_url = format!("{host}/cgi/{item_link}");
+    let item = cp1252(&get(&c, &item_url).await?.1);
+    assert!(item.contains("Aluehallitus<br>Pöytäkirja 11.03.2024/Pykälä 42"));
+    assert!(item.contains("<p><b>Päätös</b></p>"));
+    let att = first_link(&links(&item), "page=meetingitem_attachment&id=20240001-2-1")?.clone();
+    assert!(get(&c, &format!("{host}/cgi/{att}")).await?.1.starts_with(b"%PDF"));
     // The real captured Espoo pages, byte for byte.
     let (status, real) = get(&c, "http://espoo04.hosting.documenta.fi/kokous/2017406946.HTM").await?;
     assert_eq!(status, 200);
@@ -253,5 +269,16 @@ async fn every_same_host_link_resolves() -> TestResult {
         }
     }
     assert!(broken.is_empty(), "broken same-host links:\n{}", broken.join("\n"));
+    let mut per_host = std::collections::BTreeMap::new();
+    for url in &seen {
+        let host = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        *per_host.entry(host).or_insert(0usize) += 1;
+    }
+    println!("{stored} stored URLs, {fetched} fetched; per host: {per_host:#?}");
     Ok(())
 }

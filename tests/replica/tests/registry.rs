@@ -56,9 +56,17 @@ async fn registry_urls_answer_unchanged() -> TestResult {
                 continue;
             }
             let url = local(url);
-            let host = url.trim_start_matches("http://").split('/').next().unwrap_or("").to_string();
+            let host = url
+                .trim_start_matches("http://")
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
             if host == DEAD_HOST {
-                assert!(c.get(&url).send().await.is_err_and(|e| e.is_connect()), "{url} must be dead");
+                assert!(
+                    c.get(&url).send().await.is_err_and(|e| e.is_connect()),
+                    "{url} must be dead"
+                );
                 continue;
             }
             if !hosts.contains(&host) {
@@ -73,9 +81,17 @@ async fn registry_urls_answer_unchanged() -> TestResult {
             }
         }
     }
-    println!("minutes entry URLs served: {}; not served: {not_served:#?}", minutes_ok.len());
+    println!(
+        "minutes entry URLs served: {}; not served: {not_served:#?}",
+        minutes_ok.len()
+    );
     // Every county's minutes platform is replicated except Helsinki's Ahjo (paatokset.hel.fi).
     assert_eq!(minutes_ok.len(), 21, "{minutes_ok:?}");
-    assert!(not_served.iter().all(|s| !s.contains("minutes") || s.contains("paatokset.hel.fi")), "{not_served:#?}");
+    assert!(
+        not_served
+            .iter()
+            .all(|s| !s.contains("minutes") || s.contains("paatokset.hel.fi")),
+        "{not_served:#?}"
+    );
     Ok(())
 }

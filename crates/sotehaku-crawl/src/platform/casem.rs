@@ -8,7 +8,7 @@
 
 use url::Url;
 
-use super::{discover_links, discover_xml, is_pdf_url, PageContext, Platform, Role, Target};
+use super::{discover_links, discover_xml, is_pdf_url, Classification, PageContext, Platform, Role, Target};
 use crate::registry::PlatformKind;
 
 /// The CaseM adapter.
@@ -27,7 +27,7 @@ pub const MAX_JSON_RECORDS: usize = 10_000;
 /// assert_eq!(classify(&u("https://pirha.cloudnc.fi/download/noname/%7Babc%7D/123"), ""), Some((Role::Document, Some("attachment"))));
 /// assert_eq!(classify(&u("https://pirha.cloudnc.fi/fi-FI/Haku"), ""), None);
 /// ```
-pub fn classify(url: &Url, _text: &str) -> Option<(Role, Option<&'static str>)> {
+pub fn classify(url: &Url, _text: &str) -> Classification {
     let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
     if segments.first().is_some_and(|s| s.eq_ignore_ascii_case("download")) || is_pdf_url(url) {
         return Some((Role::Document, Some("attachment")));
@@ -52,14 +52,22 @@ fn api_base(url: &Url) -> Option<Url> {
 }
 
 fn discover_json(page: &PageContext<'_>) -> Vec<Target> {
-    let Some(base) = api_base(page.url) else { return Vec::new() };
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(page.body) else { return Vec::new() };
+    let Some(base) = api_base(page.url) else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(page.body) else {
+        return Vec::new();
+    };
     let records: Vec<&serde_json::Value> = match value.get("value") {
         Some(serde_json::Value::Array(items)) => items.iter().take(MAX_JSON_RECORDS).collect(),
         _ => vec![&value],
     };
     let mut out = Vec::new();
-    let join = |p: &str| base.join(p).ok().and_then(|u| crate::canon::canonicalize(u.as_str()).ok());
+    let join = |p: &str| {
+        base.join(p)
+            .ok()
+            .and_then(|u| crate::canon::canonicalize(u.as_str()).ok())
+    };
     for rec in records {
         if let Some(id) = rec.get("NodeId").and_then(serde_json::Value::as_i64) {
             let name = rec
@@ -76,9 +84,16 @@ fn discover_json(page: &PageContext<'_>) -> Vec<Target> {
         }
         if let Some(id) = rec.get("ContentId").and_then(serde_json::Value::as_i64) {
             let subject = rec.get("Subject").and_then(serde_json::Value::as_str);
-            let date = rec.get("PublicDate").and_then(serde_json::Value::as_str).map(str::to_string);
+            let date = rec
+                .get("PublicDate")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string);
             if let Some(url) = join(&format!("Contents({id})/ExtendedProperties")) {
-                out.push(Target::get(url, Role::Document, page.hints(subject, date, Some("minutes"))));
+                out.push(Target::get(
+                    url,
+                    Role::Document,
+                    page.hints(subject, date, Some("minutes")),
+                ));
             }
         }
     }

@@ -10,14 +10,16 @@
 
 use url::Url;
 
-use super::{discover_links, discover_xml, file_name, is_pdf_url, PageContext, Platform, Role, Target};
+use super::{discover_links, discover_xml, file_name, is_pdf_url, Classification, PageContext, Platform, Role, Target};
 use crate::registry::PlatformKind;
 
 /// The Dynasty adapter.
 pub struct Dynasty;
 
 fn query_param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_ascii_lowercase())
+    url.query_pairs()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.to_ascii_lowercase())
 }
 
 fn document_kind(text: &str) -> &'static str {
@@ -39,7 +41,7 @@ fn document_kind(text: &str) -> &'static str {
 /// assert_eq!(classify(&u("https://x.oncloudos.com/kokous/2017406946-3.HTM"), "§ 3"), Some((Role::Document, Some("minutes"))));
 /// assert_eq!(classify(&u("https://x.oncloudos.com/cgi/DREQUEST.PHP?page=search"), "Haku"), None);
 /// ```
-pub fn classify(url: &Url, text: &str) -> Option<(Role, Option<&'static str>)> {
+pub fn classify(url: &Url, text: &str) -> Classification {
     let name = file_name(url);
     if name == "drequest.php" {
         let view = query_param(url, "page").unwrap_or_default();
@@ -51,7 +53,9 @@ pub fn classify(url: &Url, text: &str) -> Option<(Role, Option<&'static str>)> {
             }
             "search" | "" => None,
             "rss" => Some((Role::Listing, None)),
-            v if v.starts_with("meeting") || v.contains("frames") || v.starts_with("org") => Some((Role::Listing, None)),
+            v if v.starts_with("meeting") || v.contains("frames") || v.starts_with("org") => {
+                Some((Role::Listing, None))
+            }
             _ => None,
         };
     }

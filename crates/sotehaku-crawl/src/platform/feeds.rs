@@ -41,7 +41,11 @@ pub fn sniff(body: &[u8]) -> Option<XmlKind> {
             break;
         }
     }
-    let name: String = rest.strip_prefix('<')?.chars().take_while(|c| c.is_alphanumeric() || *c == ':').collect();
+    let name: String = rest
+        .strip_prefix('<')?
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == ':')
+        .collect();
     match name.to_ascii_lowercase().as_str() {
         "rss" | "feed" | "rdf:rdf" => Some(XmlKind::Feed),
         "urlset" => Some(XmlKind::Sitemap),
@@ -63,12 +67,18 @@ pub struct FeedItem {
 
 /// The items of an RSS/Atom feed; an unparsable feed yields none.
 pub fn parse_feed(body: &[u8]) -> Vec<FeedItem> {
-    let Ok(feed) = feed_rs::parser::parse(body) else { return Vec::new() };
+    let Ok(feed) = feed_rs::parser::parse(body) else {
+        return Vec::new();
+    };
     feed.entries
         .into_iter()
         .take(MAX_ENTRIES)
         .filter_map(|e| {
-            let link = e.links.first().map(|l| l.href.clone()).or_else(|| Some(e.id.clone()).filter(|i| i.contains("://")))?;
+            let link = e
+                .links
+                .first()
+                .map(|l| l.href.clone())
+                .or_else(|| Some(e.id.clone()).filter(|i| i.contains("://")))?;
             Some(FeedItem {
                 link,
                 title: e.title.map(|t| t.content),
@@ -111,7 +121,12 @@ pub fn parse_sitemap(body: &[u8]) -> Vec<SitemapEntry> {
         }
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match e.local_name().into_inner() {
-                "url" | "sitemap" => current = Some(SitemapEntry { loc: String::new(), lastmod: None }),
+                "url" | "sitemap" => {
+                    current = Some(SitemapEntry {
+                        loc: String::new(),
+                        lastmod: None,
+                    })
+                }
                 "loc" => field = Some("loc"),
                 "lastmod" => field = Some("lastmod"),
                 _ => {}

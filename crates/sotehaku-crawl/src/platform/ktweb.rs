@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use super::{discover_links, discover_xml, file_name, is_pdf_url, PageContext, Platform, Role, Target};
+use super::{discover_links, discover_xml, file_name, is_pdf_url, Classification, PageContext, Platform, Role, Target};
 use crate::registry::PlatformKind;
 
 /// The KTweb adapter.
@@ -28,10 +28,13 @@ pub const MAX_FORM_OPTIONS: usize = 200;
 /// assert_eq!(classify(&u("https://h.tweb.fi/ktwebbin/ktproxy2.dll?doctype=4&docid=5"), ""), Some((Role::Document, Some("attachment"))));
 /// assert_eq!(classify(&u("https://h.tweb.fi/ktwebscr/ktohje.htm"), "Ohje"), None);
 /// ```
-pub fn classify(url: &Url, _text: &str) -> Option<(Role, Option<&'static str>)> {
+pub fn classify(url: &Url, _text: &str) -> Classification {
     let name = file_name(url);
     if name == "ktproxy2.dll" {
-        let doctype = url.query_pairs().find(|(k, _)| k == "doctype").map(|(_, v)| v.into_owned());
+        let doctype = url
+            .query_pairs()
+            .find(|(k, _)| k == "doctype")
+            .map(|(_, v)| v.into_owned());
         return Some(match doctype.as_deref() {
             Some("3") | Some("1") | Some("2") => (Role::Document, Some("minutes")),
             _ => (Role::Document, Some("attachment")),
@@ -45,7 +48,10 @@ pub fn classify(url: &Url, _text: &str) -> Option<(Role, Option<&'static str>)> 
         let kind = if stem.starts_with("epj") { "agenda" } else { "minutes" };
         return Some((Role::Document, Some(kind)));
     }
-    if stem.ends_with("_tek_tweb") || stem.ends_with("_kokl_tweb") || stem.ends_with("_rss_tweb") || stem == "epjattn_tweb"
+    if stem.ends_with("_tek_tweb")
+        || stem.ends_with("_kokl_tweb")
+        || stem.ends_with("_rss_tweb")
+        || stem == "epjattn_tweb"
     {
         return Some((Role::Listing, None));
     }
@@ -69,12 +75,22 @@ impl Platform for Ktweb {
             if form.method != "POST" || !file_name(action).ends_with("_kokl_tweb.htm") {
                 continue;
             }
-            let Some((select_name, options)) = form.selects.iter().find(|(n, _)| n == "kirjaamo") else { continue };
-            for (value, label) in options.iter().filter(|(v, _)| !v.trim().is_empty()).take(MAX_FORM_OPTIONS) {
+            let Some((select_name, options)) = form.selects.iter().find(|(n, _)| n == "kirjaamo") else {
+                continue;
+            };
+            for (value, label) in options
+                .iter()
+                .filter(|(v, _)| !v.trim().is_empty())
+                .take(MAX_FORM_OPTIONS)
+            {
                 let mut fields: Vec<(String, String)> =
                     form.inputs.iter().filter(|(n, _)| n != select_name).cloned().collect();
                 fields.push((select_name.clone(), value.clone()));
-                out.push(Target::post(action.clone(), fields, page.hints(Some(label), None, None)));
+                out.push(Target::post(
+                    action.clone(),
+                    fields,
+                    page.hints(Some(label), None, None),
+                ));
             }
         }
         out

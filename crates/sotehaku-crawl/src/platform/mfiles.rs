@@ -6,7 +6,7 @@
 
 use url::Url;
 
-use super::{discover_links, discover_xml, is_pdf_url, PageContext, Platform, Role, Target};
+use super::{discover_links, discover_xml, is_pdf_url, Classification, PageContext, Platform, Role, Target};
 use crate::registry::PlatformKind;
 
 /// The M-Files adapter.
@@ -23,7 +23,7 @@ pub struct Mfiles;
 /// assert_eq!(classify(p, &u("https://m.fi/kokoukset/ekhva/document/77.pdf")), Some((Role::Document, Some("attachment"))));
 /// assert_eq!(classify(p, &u("https://m.fi/muu/")), None);
 /// ```
-pub fn classify(prefix: &str, url: &Url) -> Option<(Role, Option<&'static str>)> {
+pub fn classify(prefix: &str, url: &Url) -> Classification {
     if is_pdf_url(url) {
         return Some((Role::Document, Some("attachment")));
     }
@@ -58,8 +58,7 @@ impl Platform for Mfiles {
                 }
             })
             .collect();
-        let classify_any =
-            |url: &Url, _t: &str| prefixes.iter().find_map(|p| classify(p, url));
+        let classify_any = |url: &Url, _t: &str| prefixes.iter().find_map(|p| classify(p, url));
         if let Some(kind) = page.xml_kind() {
             return discover_xml(page, kind, &classify_any, Some("minutes"));
         }

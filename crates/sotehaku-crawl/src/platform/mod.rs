@@ -21,6 +21,9 @@ use crate::html::HtmlPage;
 use crate::page::PageHints;
 use crate::registry::{PlatformKind, Source};
 
+/// What an adapter says about a link: `None` = not followed, else the role and a document-kind hint.
+pub type Classification = Option<(Role, Option<&'static str>)>;
+
 /// HTTP method of a request in the frontier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Method {
@@ -57,17 +60,31 @@ pub struct Target {
 impl Target {
     /// A `GET` target.
     pub fn get(url: Url, role: Role, hints: PageHints) -> Target {
-        Target { method: Method::Get, url, form: Vec::new(), role, hints }
+        Target {
+            method: Method::Get,
+            url,
+            form: Vec::new(),
+            role,
+            hints,
+        }
     }
 
     /// A `POST` listing target (form search).
     pub fn post(url: Url, form: Vec<(String, String)>, hints: PageHints) -> Target {
-        Target { method: Method::Post, url, form, role: Role::Listing, hints }
+        Target {
+            method: Method::Post,
+            url,
+            form,
+            role: Role::Listing,
+            hints,
+        }
     }
 
     /// The form fields, urlencoded.
     pub fn form_body(&self) -> String {
-        url::form_urlencoded::Serializer::new(String::new()).extend_pairs(self.form.iter()).finish()
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.form.iter())
+            .finish()
     }
 
     /// The frontier key: `GET <url>` or `POST <url> <form>` — a POST with other fields is another resource.
@@ -128,8 +145,15 @@ pub trait Platform: Send + Sync {
 
     /// The first requests for a source: start pages, feeds and sitemaps as listings.
     fn seeds(&self, source: &Source) -> Vec<Target> {
-        let hints = PageHints { region: source.county.clone(), ..PageHints::default() };
-        let start_role = if source.start_as_documents { Role::Document } else { Role::Listing };
+        let hints = PageHints {
+            region: source.county.clone(),
+            ..PageHints::default()
+        };
+        let start_role = if source.start_as_documents {
+            Role::Document
+        } else {
+            Role::Listing
+        };
         let start = source.start.iter().map(|u| (u, start_role));
         let others = source.feeds.iter().chain(&source.sitemaps).map(|u| (u, Role::Listing));
         start
@@ -160,26 +184,34 @@ pub fn adapter(kind: PlatformKind) -> &'static dyn Platform {
 pub(crate) fn discover_xml(
     page: &PageContext<'_>,
     kind: feeds::XmlKind,
-    classify: &dyn Fn(&Url, &str) -> Option<(Role, Option<&'static str>)>,
+    classify: &dyn Fn(&Url, &str) -> Classification,
     feed_default: Option<&'static str>,
 ) -> Vec<Target> {
     let mut out = Vec::new();
     match kind {
         feeds::XmlKind::Feed => {
             for item in feeds::parse_feed(page.body) {
-                let Some(url) = crate::canon::resolve(page.url, &item.link) else { continue };
+                let Some(url) = crate::canon::resolve(page.url, &item.link) else {
+                    continue;
+                };
                 let title = item.title.as_deref().unwrap_or("");
                 let (role, kind) = match classify(&url, title) {
                     Some(c) => c,
                     None => (Role::Document, feed_default),
                 };
-                out.push(Target::get(url, role, page.hints(item.title.as_deref(), item.date, kind)));
+                out.push(Target::get(
+                    url,
+                    role,
+                    page.hints(item.title.as_deref(), item.date, kind),
+                ));
             }
         }
         feeds::XmlKind::SitemapIndex | feeds::XmlKind::Sitemap => {
             let index = kind == feeds::XmlKind::SitemapIndex;
             for entry in feeds::parse_sitemap(page.body) {
-                let Some(url) = crate::canon::resolve(page.url, &entry.loc) else { continue };
+                let Some(url) = crate::canon::resolve(page.url, &entry.loc) else {
+                    continue;
+                };
                 if index {
                     out.push(Target::get(url, Role::Listing, page.hints(None, entry.lastmod, None)));
                 } else if let Some((Role::Document, kind)) = classify(&url, "") {
@@ -192,23 +224,27 @@ pub(crate) fn discover_xml(
 }
 
 /// Generic HTML discovery: every link that `classify` accepts.
-pub(crate) fn discover_links(
-    page: &PageContext<'_>,
-    classify: &dyn Fn(&Url, &str) -> Option<(Role, Option<&'static str>)>,
-) -> Vec<Target> {
+pub(crate) fn discover_links(page: &PageContext<'_>, classify: &dyn Fn(&Url, &str) -> Classification) -> Vec<Target> {
     let Some(html) = page.html else { return Vec::new() };
     html.links
         .iter()
         .filter_map(|link| {
             let (role, kind) = classify(&link.url, &link.text)?;
-            Some(Target::get(link.url.clone(), role, page.hints(Some(&link.text), link.date.clone(), kind)))
+            Some(Target::get(
+                link.url.clone(),
+                role,
+                page.hints(Some(&link.text), link.date.clone(), kind),
+            ))
         })
         .collect()
 }
 
 /// The last path segment, lower-cased.
 pub(crate) fn file_name(url: &Url) -> String {
-    url.path_segments().and_then(|mut s| s.next_back()).unwrap_or("").to_ascii_lowercase()
+    url.path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// Whether a URL points at a PDF (by extension).

@@ -50,7 +50,9 @@ impl News {
             return false;
         }
         listing_prefixes(page.source).iter().any(|prefix| {
-            let Some(rest) = url.path().strip_prefix(prefix.as_str()) else { return false };
+            let Some(rest) = url.path().strip_prefix(prefix.as_str()) else {
+                return false;
+            };
             let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
             !segments.is_empty()
                 && segments.len() <= 2
@@ -75,7 +77,9 @@ impl News {
         }
         if on_listing_path {
             if let Some(q) = url.query() {
-                return q.split('&').any(|kv| kv.starts_with("page=") || kv.starts_with("sivu="));
+                return q
+                    .split('&')
+                    .any(|kv| kv.starts_with("page=") || kv.starts_with("sivu="));
             }
         }
         let text_is_number = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
@@ -123,7 +127,11 @@ impl Platform for News {
                 && link.rel.contains("alternate")
                 && (link.mime.contains("rss") || link.mime.contains("atom"));
             if feed_link {
-                out.push(Target::get(link.url.clone(), Role::Listing, page.hints(None, None, None)));
+                out.push(Target::get(
+                    link.url.clone(),
+                    Role::Listing,
+                    page.hints(None, None, None),
+                ));
             } else if link.tag == "a" && self.is_article(page, &link.url) {
                 out.push(Target::get(
                     link.url.clone(),
@@ -131,7 +139,11 @@ impl Platform for News {
                     page.hints(Some(&link.text), link.date.clone(), None),
                 ));
             } else if Self::is_pagination(page, &link.url, &link.rel, &link.class, &link.text) {
-                out.push(Target::get(link.url.clone(), Role::Listing, page.hints(None, None, None)));
+                out.push(Target::get(
+                    link.url.clone(),
+                    Role::Listing,
+                    page.hints(None, None, None),
+                ));
             }
         }
         out

@@ -74,9 +74,24 @@ impl TestServer {
                 let (parts, body) = req.into_parts();
                 let bytes: Bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
                 let body = String::from_utf8_lossy(&bytes).into_owned();
-                let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-                let seen = log.lock().unwrap().iter().filter(|l| l.path == path && l.method == parts.method.as_str()).count();
-                let resp = handler(&Req { method: &parts.method, path: &path, headers: &parts.headers, body: &body, seen });
+                let path = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                let seen = log
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .filter(|l| l.path == path && l.method == parts.method.as_str())
+                    .count();
+                let resp = handler(&Req {
+                    method: &parts.method,
+                    path: &path,
+                    headers: &parts.headers,
+                    body: &body,
+                    seen,
+                });
                 log.lock().unwrap().push(Logged {
                     at,
                     method: parts.method.to_string(),

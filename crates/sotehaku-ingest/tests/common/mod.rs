@@ -16,8 +16,14 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
         return Some(path);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing and CI=true: the shared test data must be present", path.display());
+        panic!(
+            "{} is missing and CI=true: the shared test data must be present",
+            path.display()
+        );
     }
-    println!("SKIPPED: {} not found (the shared data folder is absent)", path.display());
+    println!(
+        "SKIPPED: {} not found (the shared data folder is absent)",
+        path.display()
+    );
     None
 }

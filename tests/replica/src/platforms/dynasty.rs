@@ -259,8 +259,133 @@ pub(crate) fn build(host: &str, root: &str, m: &Minutes) -> Result<HostSite, Rep
             );
         }
     }
+    query_views(&mut site, host, root, m)?;
     site.robots = Some(format!(
         "User-agent: *\nDisallow: {root}/cgi/DREQUEST.PHP?page=search\nDisallow: {root}/kokous/TMP/\nCRAWL_DELAY\n"
     ));
     Ok(site)
+}
+
+/// The query-string views of Dynasty 10 (`DREQUEST.PHP?page=meeting&id=…`, `page=meetingitem&id=<meeting>-<n>`,
+/// attachments, `page=rss`) in the shape of the shared fixture `dynasty_meetingitem_latin1.html`. They show the same
+/// minutes as the static `kokous/` tree and are linked only from the RSS feed (`page=rss`), not from the static pages.
+fn query_views(site: &mut HostSite, host: &str, root: &str, m: &Minutes) -> Result<(), ReplicaError> {
+    let cgi = format!("{root}/cgi/DREQUEST.PHP");
+    let header = |org: &str| {
+        format!(
+            "<table class=\"header\"><tr><td>Dynasty tietopalvelu</td><td><a href=\"DREQUEST.PHP?page=search\">Haku</a></td>\
+             <td><a href=\"DREQUEST.PHP?page=rss\">RSS</a></td><td>{}</td></tr></table>",
+            esc(org)
+        )
+    };
+    let head = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">\
+                <meta name=\"robots\" content=\"noindex\"><title>Dynasty tietopalvelu</title></head><body>";
+    let mut rss = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<rss version=\"2.0\"><channel><title>{} - kokoukset</title>\n\
+         <link>https://{host}{cgi}?page=meeting_frames</link><description>Dynasty</description>\n",
+        esc(m.org)
+    );
+    let mut newest = std::time::UNIX_EPOCH;
+    for mt in &m.meetings {
+        let lm = to_system_time(&mt.date);
+        newest = newest.max(lm);
+        let body = m.body_name(mt);
+        let d = fi_date_padded(&mt.date);
+        rss.push_str(&format!(
+            "<item><title>{} {d}</title><link>https://{host}{cgi}?page=meeting&amp;id={}</link><pubDate>{}</pubDate></item>\n",
+            esc(body),
+            mt.id,
+            crate::text::rss_date(&mt.date)
+        ));
+        let mut list = format!(
+            "{head}{}<h1>{} {d}</h1><table class=\"meeting\">",
+            header(m.org),
+            esc(body)
+        );
+        for (n, (para, idx)) in mt.items.iter().enumerate() {
+            let item = m.item(*idx)?;
+            list.push_str(&format!(
+                "<tr><td>§ {para}</td><td><a href=\"DREQUEST.PHP?page=meetingitem&amp;id={}-{}\">{}</a></td></tr>",
+                mt.id,
+                n + 1,
+                esc(&item.title)
+            ));
+        }
+        list.push_str("</table></body></html>");
+        site.page(
+            &format!("{cgi}?page=meeting&id={}", mt.id),
+            CT,
+            to_windows_1252(&list),
+            lm,
+        );
+        let count = mt.items.len();
+        for (n, (para, idx)) in mt.items.iter().enumerate() {
+            let item = m.item(*idx)?;
+            let id = format!("{}-{}", mt.id, n + 1);
+            let mut nav = Vec::new();
+            if n > 0 {
+                nav.push(format!(
+                    "<a href=\"DREQUEST.PHP?page=meetingitem&amp;id={}-{n}\">Edellinen asia</a>",
+                    mt.id
+                ));
+            }
+            if n + 1 < count {
+                nav.push(format!(
+                    "<a href=\"DREQUEST.PHP?page=meetingitem&amp;id={}-{}\">Seuraava asia</a>",
+                    mt.id,
+                    n + 2
+                ));
+            }
+            nav.push(format!(
+                "<a href=\"DREQUEST.PHP?page=meetingitem_pdf&amp;id={id}\">Kokousasia PDF-muodossa</a>"
+            ));
+            site.page(
+                &format!("{cgi}?page=meetingitem_pdf&id={id}"),
+                PDF,
+                file("pdf/poytakirja_helvetica.pdf")?,
+                lm,
+            );
+            let mut html = format!(
+                "{head}{}<table class=\"navi\"><tr><td>{b}<br>Pöytäkirja {d}/Pykälä {para}</td><td>{}</td></tr></table>\
+                 <div class=\"content\"><p>{b} {d} § {para}</p><h2>§ {para} {t}</h2>{text}",
+                header(m.org),
+                nav.join(" | "),
+                b = esc(body),
+                t = esc(&item.title),
+                text = item.body_html("h2", m.org_genitive).replace("<h2>", "<p><b>").replace("</h2>", "</b></p>"),
+            );
+            let atts = m.attachments(*idx);
+            if !atts.is_empty() {
+                html.push_str("<p><b>Liitteet</b></p>");
+                for (k, att) in atts.iter().enumerate() {
+                    let aid = format!("{id}-{}", k + 1);
+                    site.page(
+                        &format!("{cgi}?page=meetingitem_attachment&id={aid}"),
+                        PDF,
+                        file(att.file)?,
+                        lm,
+                    );
+                    html.push_str(&format!(
+                        "<p><a href=\"DREQUEST.PHP?page=meetingitem_attachment&amp;id={aid}\">{}</a></p>",
+                        esc(att.title)
+                    ));
+                }
+            }
+            html.push_str("</div></body></html>");
+            site.page(
+                &format!("{cgi}?page=meetingitem&id={id}"),
+                CT,
+                to_windows_1252(&html),
+                lm,
+            );
+        }
+    }
+    rss.push_str("</channel></rss>\n");
+    site.page(
+        &format!("{cgi}?page=rss"),
+        "application/rss+xml; charset=windows-1252",
+        to_windows_1252(&rss),
+        newest,
+    );
+    Ok(())
 }
