@@ -4,7 +4,7 @@
 # Needs root and Debian's apt; without them it says so and the tests that need the tools skip (or fail under CI=true).
 set -uo pipefail
 need=()
-python3 -c 'import libvoikko; libvoikko.Voikko("fi")' >/dev/null 2>&1 || need+=(python3-libvoikko voikko-fi)
+{ python3 -c 'import libvoikko; libvoikko.Voikko("fi")' || /usr/bin/python3 -c 'import libvoikko; libvoikko.Voikko("fi")'; } >/dev/null 2>&1 || need+=(python3-libvoikko voikko-fi)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

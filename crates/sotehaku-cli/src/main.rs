@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Search the index (by default the index built from the shipped corpus).
     Search(SearchArgs),
+    /// Turn HTML, PDF, plain-text and JSON Lines inputs into clean documents with metadata (JSON Lines out).
+    Ingest(IngestArgs),
     /// Add documents from JSON Lines (.jsonl, .jsonl.zst) or plain-text files to an index.
     Index(IndexArgs),
     /// Show how the Finnish analysis sees a text: each token with its base forms and compound parts.
@@ -70,6 +72,22 @@ struct SearchArgs {
 }
 
 #[derive(Args)]
+struct IngestArgs {
+    /// Files or directories: .html, .htm, .pdf, .txt, .jsonl, .jsonl.zst.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write the documents as JSON Lines to this file instead of showing a summary of each.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Print the documents as JSON Lines on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Keep near-duplicates as separate documents instead of folding them into one.
+    #[arg(long)]
+    keep_duplicates: bool,
+}
+
+#[derive(Args)]
 struct AnalyzeArgs {
     /// The text to analyse (quote it).
     #[arg(allow_hyphen_values = true)]
@@ -104,6 +122,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Search(args) => search(args),
+        Command::Ingest(args) => ingest(args),
         Command::Index(args) => index(args),
         Command::Analyze(args) => analyze(args),
         Command::Eval(args) => eval::run(args),
@@ -202,6 +221,66 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     println!("{:<24} {:<11} {:<32} compound parts", "token", "source", "base forms");
     for t in &tokens {
         println!("{:<24} {:<11} {:<32} {}", t.text, t.source, t.base_forms.join(", "), t.compound_parts.join(" + "));
+    }
+    Ok(())
+}
+
+fn ingest(args: IngestArgs) -> Result<()> {
+    use std::io::Write;
+    let ingester = sotehaku::Ingester::new();
+    let mut dedup = sotehaku::Deduplicator::default();
+    let mut documents = Vec::new();
+    let (mut failed, mut duplicates) = (0usize, 0usize);
+    for result in sotehaku::ingest_paths(&ingester, &args.paths) {
+        match result {
+            Ok(doc) if args.keep_duplicates => documents.push(doc),
+            Ok(doc) => {
+                if let sotehaku::DedupOutcome::DuplicateOf(canonical) = dedup.add(doc) {
+                    duplicates += 1;
+                    eprintln!("  near-duplicate of {canonical}, folded");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("  failed: {e}");
+            }
+        }
+    }
+    if !args.keep_duplicates {
+        documents = dedup.into_documents();
+    }
+    let mut sink: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    if args.json || args.out.is_some() {
+        for doc in &documents {
+            serde_json::to_writer(&mut sink, doc)?;
+            sink.write_all(b"\n")?;
+        }
+    } else {
+        for doc in &documents {
+            let published = doc.published.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+            let regions: Vec<String> = doc.regions.iter().map(|r| r.code()).collect();
+            let themes: Vec<&str> = doc.themes.iter().map(|t| t.as_str()).collect();
+            writeln!(
+                sink,
+                "{}\n  title: {}\n  published: {published}  type: {}  language: {}\n  regions: {}  themes: {}",
+                doc.id,
+                doc.title,
+                doc.doc_type,
+                doc.language.map(|l| l.code()).unwrap_or("-"),
+                regions.join(", "),
+                themes.join(", ")
+            )?;
+        }
+    }
+    sink.flush()?;
+    eprintln!("{} documents, {duplicates} near-duplicates folded, {failed} inputs failed", documents.len());
+    if documents.is_empty() && failed > 0 {
+        return Err(UsageError("no input could be ingested; see the errors above".into()).into());
     }
     Ok(())
 }

@@ -49,7 +49,8 @@ pub struct CrawlOptions {
     pub user_agent: String,
     /// Allow loopback, private and link-local addresses (tests on 127.0.0.1; never for the public web).
     pub allow_private: bool,
-    /// At most this many frontier rows per source in one run (the crawl then stops, resumable).
+    /// At most this many frontier rows per source in one run (the crawl then stops, resumable). `None` lets the
+    /// frontier drain (it is still bounded by `max_depth` and the per-page link limit).
     pub max_pages: Option<usize>,
     /// Links are followed to this depth from the seeds.
     pub max_depth: u32,
@@ -80,7 +81,8 @@ pub struct CrawlOptions {
 }
 
 impl CrawlOptions {
-    /// Defaults for the real sites: 2 s delay floor, 30 s timeout, 3 retries, 10 redirects, 50 MB bodies.
+    /// Defaults for the real sites: 10 000 pages per source and run, 2 s delay floor, 30 s timeout, 3 retries,
+    /// 10 redirects, 50 MB bodies.
     pub fn new(out_dir: impl Into<PathBuf>) -> CrawlOptions {
         CrawlOptions {
             out_dir: out_dir.into(),
@@ -89,7 +91,7 @@ impl CrawlOptions {
                 env!("CARGO_PKG_VERSION")
             ),
             allow_private: false,
-            max_pages: None,
+            max_pages: Some(10_000),
             max_depth: 12,
             since: None,
             delay_floor: Duration::from_secs(2),

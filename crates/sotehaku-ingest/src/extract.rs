@@ -103,6 +103,8 @@ struct SiteRule {
     drop: Vec<String>,
     /// Where the platform prints the document's date; the last match wins.
     date: Option<String>,
+    /// Where the platform prints the document's title.
+    title: Option<String>,
 }
 
 struct CompiledRule {
@@ -113,6 +115,7 @@ struct CompiledRule {
     main: Vec<Selector>,
     drop: Vec<Selector>,
     date: Option<Selector>,
+    title: Option<Selector>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +152,7 @@ fn site_rules() -> &'static [CompiledRule] {
                 main: r.main.iter().map(|s| selector(s)).collect(),
                 drop: r.drop.iter().map(|s| selector(s)).collect(),
                 date: r.date.as_deref().map(selector),
+                title: r.title.as_deref().map(selector),
             })
             .collect()
     })
@@ -255,6 +259,14 @@ pub fn extract_html(html: &str, url: Option<&str>, platform: Option<&str>, kind:
                         .unwrap_or(text);
                 }
                 meta.site_rule = Some(r.name.clone());
+                let title = r.title.as_ref().and_then(|sel| {
+                    doc.select(sel)
+                        .map(|e| normalize_paragraphs(&e.text().collect::<String>()).replace('\n', " "))
+                        .find(|t| !t.is_empty() && t.chars().count() <= 300)
+                });
+                if title.is_some() {
+                    meta.title = title;
+                }
                 if meta.published.is_none() {
                     let date = r.date.as_ref().and_then(|sel| {
                         doc.select(sel)

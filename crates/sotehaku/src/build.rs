@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use sotehaku_index::{AnalyzerKind, IndexError, SearchIndex};
-use sotehaku_ingest::{read_inputs, Ingester};
+use sotehaku_ingest::{ingest_paths, Ingester};
 
 use crate::{Engine, Error};
 
@@ -58,22 +58,16 @@ pub(crate) fn index_files<P: AsRef<Path>>(
             report.errors.push(message);
         }
     };
-    for item in read_inputs(inputs) {
+    for item in ingest_paths(&ingester, inputs) {
         match item {
             Err(e) => note_error(&mut report, e.to_string()),
-            Ok(record) => {
-                let origin = record.origin.clone().unwrap_or_default();
-                match ingester.process(record) {
-                    Err(e) => note_error(&mut report, format!("{origin}: {e}")),
-                    Ok(doc) => match indexer.upsert(&doc) {
-                        Err(e) => note_error(&mut report, format!("{origin}: {e}")),
-                        Ok(()) => {
-                            report.indexed += 1;
-                            report.text_bytes += (doc.title.len() + doc.text.len()) as u64;
-                        }
-                    },
+            Ok(doc) => match indexer.upsert(&doc) {
+                Err(e) => note_error(&mut report, format!("{}: {e}", doc.id)),
+                Ok(()) => {
+                    report.indexed += 1;
+                    report.text_bytes += (doc.title.len() + doc.text.len()) as u64;
                 }
-            }
+            },
         }
         progress(BuildProgress::Document { indexed: report.indexed, skipped: report.skipped });
         if indexer.pending() >= COMMIT_EVERY {

@@ -34,6 +34,7 @@ pub use sotehaku_index::{
 };
 pub use sotehaku_finnish::{analyze, expansions, AnalyzedToken};
 pub use sotehaku_ingest::{
+    dedup::{DedupOutcome, Deduplicator}, ingest_paths, FileError,
     DocType, Document, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable, SourceRecord, Theme,
 };
 
@@ -148,7 +149,7 @@ impl Engine {
         Ok(n)
     }
 
-    /// Reads input files (JSON Lines, `.jsonl.zst`, plain text; files or directories), turns each record into a
+    /// Reads input files (JSON Lines, `.jsonl.zst`, plain text, HTML, PDF; files or directories), turns each record into a
     /// document and indexes it. Bad records are reported in the [`BuildReport`] and skipped; the batch goes on.
     pub fn index_files<P: AsRef<Path>>(
         &mut self,
