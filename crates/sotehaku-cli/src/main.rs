@@ -2,6 +2,7 @@
 //!
 //! Subcommands: `search`, `index`, `eval`. Run `sotehaku help` for the reference; the README has examples.
 
+mod crawl;
 mod eval;
 mod output;
 mod progress;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Search the index (by default the index built from the shipped corpus).
     Search(SearchArgs),
+    /// Fetch news and minutes from the counties' sites (politely, resumably) and turn them into documents.
+    Crawl(crawl::CrawlArgs),
     /// Turn HTML, PDF, plain-text and JSON Lines inputs into clean documents with metadata (JSON Lines out).
     Ingest(IngestArgs),
     /// Add documents from JSON Lines (.jsonl, .jsonl.zst) or plain-text files to an index.
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Search(args) => search(args),
+        Command::Crawl(args) => crawl::run(args),
         Command::Ingest(args) => ingest(args),
         Command::Index(args) => index(args),
         Command::Analyze(args) => analyze(args),

@@ -89,7 +89,8 @@ pub struct DictionaryEntry {
 
 /// A source of dictionary analyses (the voikko-fi morphology by default; tests may plug in others).
 pub trait Dictionary: Send + Sync {
-    /// All readings of `word` (case as written); empty when the word is unknown.
+    /// All readings of `word` (case as written; the dictionary is expected to handle capitalisation, as the
+    /// voikko-fi morphology does); empty when the word is unknown.
     fn lookup(&self, word: &str) -> Vec<DictionaryEntry>;
 }
 
@@ -219,9 +220,6 @@ impl WordAnalyzer {
             return None;
         }
         let mut entries = self.dictionary.lookup(word);
-        if entries.is_empty() && word.chars().any(char::is_uppercase) {
-            entries = self.dictionary.lookup(&word.to_lowercase());
-        }
         if entries.is_empty() {
             return None;
         }

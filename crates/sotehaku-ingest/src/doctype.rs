@@ -76,16 +76,6 @@ pub fn guess(ev: &TypeEvidence<'_>) -> DocType {
         }
         return t;
     }
-    // "Esityslistat/pöytäkirjat" names the system, not the document.
-    let title_names_system = title.contains("esityslista") && title.contains("pöytäkirja");
-    for (word, t) in TITLE_WORDS {
-        if title.contains(word) && !(title_names_system && matches!(t, DocType::Agenda | DocType::Minutes)) {
-            return t;
-        }
-    }
-    if title.starts_with("laki ") || title.starts_with("asetus ") || title.contains("n asetus ") {
-        return DocType::Statute;
-    }
     // The page header of meeting systems: "Pöytäkirja 24.01.2023/Pykälä 13", "Esityslista 29.05.2017 Asianro 4".
     for line in ev.page_text.lines().map(str::trim).filter(|l| !l.is_empty()).take(20) {
         let lower = line.to_lowercase();
@@ -100,6 +90,16 @@ pub fn guess(ev: &TypeEvidence<'_>) -> DocType {
         if dated("esityslista") {
             return DocType::Agenda;
         }
+    }
+    // "Esityslistat/pöytäkirjat" names the system, not the document.
+    let title_names_system = title.contains("esityslista") && title.contains("pöytäkirja");
+    for (word, t) in TITLE_WORDS {
+        if title.contains(word) && !(title_names_system && matches!(t, DocType::Agenda | DocType::Minutes)) {
+            return t;
+        }
+    }
+    if title.starts_with("laki ") || title.starts_with("asetus ") || title.contains("n asetus ") {
+        return DocType::Statute;
     }
     // The first lines: a label standing alone or before a date ("Tiedote 14.11.2018", "Uutiset").
     let first_lines = |text: &str| -> Option<DocType> {

@@ -314,7 +314,12 @@ impl Ingester {
             // HTML pages name their publisher in the chrome: the site name, or the first words of the page
             // ("Turun kaupunki", a county logo). Only the very top counts, not the navigation below it.
             let top: String = raw.header_text.chars().take(160).collect();
-            let chrome = format!("{}\n{}", raw.meta.site_name.as_deref().unwrap_or(""), top);
+            let chrome = format!(
+                "{}\n{}\n{}",
+                raw.meta.site_name.as_deref().unwrap_or(""),
+                raw.meta.site_title.as_deref().unwrap_or(""),
+                top
+            );
             publisher = self.gazetteer.find(&chrome).first().map(|m| m.region_for_year(year));
         }
         // (region, score, order of first mention): ties go to the region named first.

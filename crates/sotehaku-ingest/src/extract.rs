@@ -64,6 +64,9 @@ pub struct PageMeta {
     pub page_type: Option<String>,
     /// A category label printed in the article header (`Tiedote`, `Uutinen`).
     pub category: Option<String>,
+    /// The site's own name as its `<title>` gives it: the part after the last " – " / " | ", or the whole title
+    /// when it has no separator (meeting systems title every page "Espoon kaupunki").
+    pub site_title: Option<String>,
     /// The breadcrumb trail (`Etusivu › Ajankohtaista › …`), which names the site section.
     pub section: Option<String>,
     /// Meta robots asked not to index the page.
@@ -98,6 +101,7 @@ struct SiteRule {
     platform: Option<String>,
     host: Option<String>,
     detect: Option<String>,
+    #[serde(default)]
     main: Vec<String>,
     #[serde(default)]
     drop: Vec<String>,
@@ -244,20 +248,6 @@ pub fn extract_html(html: &str, url: Option<&str>, platform: Option<&str>, kind:
                     || r.detect.as_ref().is_some_and(|d| doc.select(d).next().is_some())
             });
             let by_rule = rule.and_then(|r| {
-                let mut pruned = doc.clone();
-                prune(&mut pruned, &r.drop);
-                let el = r.main.iter().find_map(|s| pruned.select(s).next())?;
-                let mut text = element_text(el);
-                if r.main.iter().any(s_is_body) {
-                    // A body-level rule still needs the generic cleaner.
-                    let mut generic = pruned.clone();
-                    generic_prune(&mut generic);
-                    text = generic
-                        .select(&selector("body"))
-                        .next()
-                        .map(element_text)
-                        .unwrap_or(text);
-                }
                 meta.site_rule = Some(r.name.clone());
                 let title = r.title.as_ref().and_then(|sel| {
                     doc.select(sel)
@@ -277,6 +267,20 @@ pub fn extract_html(html: &str, url: Option<&str>, platform: Option<&str>, kind:
                         meta.published = date;
                         meta.published_source = Some("site-rule");
                     }
+                }
+                let mut pruned = doc.clone();
+                prune(&mut pruned, &r.drop);
+                let el = r.main.iter().find_map(|s| pruned.select(s).next())?;
+                let mut text = element_text(el);
+                if r.main.iter().any(s_is_body) {
+                    // A body-level rule still needs the generic cleaner.
+                    let mut generic = pruned.clone();
+                    generic_prune(&mut generic);
+                    text = generic
+                        .select(&selector("body"))
+                        .next()
+                        .map(element_text)
+                        .unwrap_or(text);
                 }
                 Some(text)
             });
@@ -558,9 +562,10 @@ pub fn page_meta(doc: &Html) -> PageMeta {
         .map(|e| e.text().collect::<String>().trim().to_string());
     meta.title = og_title
         .or_else(|| h1.filter(|h| !h.is_empty() && !h.contains('\n')))
-        .or_else(|| title_tag.map(|t| strip_site_suffix(&t)))
+        .or_else(|| title_tag.as_deref().map(strip_site_suffix))
         .filter(|t| !t.is_empty());
     meta.site_name = attr_of("meta[property='og:site_name']", "content");
+    meta.site_title = title_tag.as_deref().map(site_part).filter(|t| !t.is_empty());
     meta.canonical_url = attr_of("link[rel=canonical]", "href");
     meta.lang = attr_of("html", "lang").map(|l| l.to_lowercase());
     meta.page_type = attr_of("meta[property='og:type']", "content").map(|t| t.to_lowercase());
@@ -671,6 +676,16 @@ pub fn page_meta(doc: &Html) -> PageMeta {
         }
     }
     meta
+}
+
+/// "Otsikko – Sivusto" → "Sivusto"; a title without a separator is returned whole.
+fn site_part(title: &str) -> String {
+    for sep in [" – ", " | ", " - ", " — "] {
+        if let Some((_, tail)) = title.rsplit_once(sep) {
+            return tail.trim().to_string();
+        }
+    }
+    title.trim().to_string()
 }
 
 /// "Otsikko – Sivusto" → "Otsikko": drops a site name after a dash or a pipe.

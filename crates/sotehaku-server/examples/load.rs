@@ -1,8 +1,9 @@
 //! A load test for the search endpoint, in two processes on loopback.
 //!
 //! ```text
-//! # 1. the server: index a corpus into a temporary directory and serve it
-//! cargo run -p sotehaku-server --example load -- serve ../shared/corpus/reform-docs.jsonl 127.0.0.1:8088
+//! # 1. the server: index a corpus (once), then serve the index
+//! cargo run -p sotehaku-server --example load -- index ../shared/corpus/reform-docs.jsonl target/load-index
+//! cargo run -p sotehaku-server --example load -- serve target/load-index 127.0.0.1:8088
 //! # 2. the client: N faceted queries, C at a time (bounded in count and time)
 //! cargo run -p sotehaku-server --example load -- bench http://127.0.0.1:8088 2000 8
 //! ```
@@ -32,28 +33,60 @@ const QUERIES: &[&str] = &[
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("serve") => serve(args.get(1).ok_or("serve CORPUS ADDR")?, args.get(2).map(String::as_str)),
+        Some("index") => {
+            let (corpus, dir) = (
+                args.get(1).ok_or("index CORPUS DIR")?,
+                args.get(2).ok_or("index CORPUS DIR")?,
+            );
+            let started = Instant::now();
+            let mut engine = Engine::recreate(dir, sotehaku::AnalyzerKind::default())?;
+            engine.index_files(&[corpus], &mut |_| {})?;
+            eprintln!(
+                "indexed {} documents in {:.1} s",
+                engine.num_docs(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Some("serve") => serve(
+            args.get(1).ok_or("serve INDEX_DIR [ADDR]")?,
+            args.get(2).map(String::as_str),
+        ),
         Some("bench") => {
-            let base = args.get(1).ok_or("bench URL [REQUESTS] [CONCURRENCY]")?.trim_end_matches('/').to_string();
-            let requests = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000usize).clamp(1, 1_000_000);
+            let base = args
+                .get(1)
+                .ok_or("bench URL [REQUESTS] [CONCURRENCY]")?
+                .trim_end_matches('/')
+                .to_string();
+            let requests = args
+                .get(2)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2000usize)
+                .clamp(1, 1_000_000);
             let concurrency = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(8usize).clamp(1, 256);
             bench(&base, requests, concurrency)
         }
-        _ => Err("usage: load serve CORPUS [ADDR] | load bench URL [REQUESTS] [CONCURRENCY]".into()),
+        _ => Err(
+            "usage: load index CORPUS DIR | load serve INDEX_DIR [ADDR] | load bench URL [REQUESTS] [CONCURRENCY]"
+                .into(),
+        ),
     }
 }
 
-fn serve(corpus: &str, addr: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
-    let dir = tempfile::tempdir()?;
-    let started = Instant::now();
-    let mut engine = Engine::create(dir.path().join("index"))?;
-    engine.index_files(&[corpus], &mut |_| {})?;
-    eprintln!("indexed {} documents in {:.1} s", engine.num_docs(), started.elapsed().as_secs_f64());
-    let config = ServerConfig { addr: addr.unwrap_or("127.0.0.1:8088").parse()?, ..ServerConfig::default() };
+fn serve(index: &str, addr: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::open(index)?;
+    eprintln!("{} documents in {index}", engine.num_docs());
+    let config = ServerConfig {
+        addr: addr.unwrap_or("127.0.0.1:8088").parse()?,
+        ..ServerConfig::default()
+    };
     eprintln!("serving on http://{}", config.addr);
     sotehaku_server::run(engine, config)?;
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        for line in status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
+        for line in status
+            .lines()
+            .filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS"))
+        {
             eprintln!("{line}");
         }
     }
@@ -62,7 +95,10 @@ fn serve(corpus: &str, addr: Option<&str>) -> Result<(), Box<dyn std::error::Err
 
 fn bench(base: &str, requests: usize, concurrency: usize) -> Result<(), Box<dyn std::error::Error>> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build()?;
         // Warm up: every query once.

@@ -26,7 +26,10 @@ pub async fn search(State(state): State<AppState>, params: SearchParams) -> Resu
             let histogram = timeline::histogram(&engine, &params.query, &results, params.interval)?;
             let mut value = serde_json::to_value(&results).map_err(Problem::internal)?;
             if let Some(map) = value.as_object_mut() {
-                map.insert("histogram".into(), serde_json::to_value(&histogram).map_err(Problem::internal)?);
+                map.insert(
+                    "histogram".into(),
+                    serde_json::to_value(&histogram).map_err(Problem::internal)?,
+                );
             }
             Ok(value)
         })
@@ -41,7 +44,11 @@ pub async fn search_atom(
     uri: axum::http::Uri,
     params: SearchParams,
 ) -> Result<Response, Problem> {
-    let base = state.config().public_url.clone().unwrap_or_else(|| base_from_host(&headers));
+    let base = state
+        .config()
+        .public_url
+        .clone()
+        .unwrap_or_else(|| base_from_host(&headers));
     let query_string = uri.query().unwrap_or("").to_string();
     let description = describe(&params);
     let mut request = params.query.request().clone();
@@ -54,7 +61,14 @@ pub async fn search_atom(
             Ok(atom::feed(&results, &base, &query_string, &description, &now))
         })
         .await?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"))], xml).into_response())
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        )],
+        xml,
+    )
+        .into_response())
 }
 
 /// `GET /api/documents/{id}`: the whole document.
@@ -79,13 +93,19 @@ pub async fn similar(
     query: Result<axum::extract::Query<SimilarParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     check_id(&id)?;
-    let axum::extract::Query(params) = query.map_err(|e| Problem::bad_search(format!("{e}; the only parameter is limit")))?;
+    let axum::extract::Query(params) =
+        query.map_err(|e| Problem::bad_search(format!("{e}; the only parameter is limit")))?;
     let max = state.config().max_limit;
     let limit = match params.limit.as_deref().map(str::trim) {
         None | Some("") => 10,
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => n,
-            _ => return Err(Problem::invalid_param("limit", format!("limit must be between 1 and {max}"))),
+            _ => {
+                return Err(Problem::invalid_param(
+                    "limit",
+                    format!("limit must be between 1 and {max}"),
+                ))
+            }
         },
     };
     let answer = state
@@ -120,8 +140,14 @@ pub struct Labels {
 impl Labels {
     /// The names of every region and document type.
     pub fn builtin() -> Labels {
-        let region = RegionTable::builtin().iter().map(|r| (r.region.code(), r.name_fi.clone())).collect();
-        let doc_type = DocType::ALL.iter().map(|t| (t.slug().to_string(), t.label_fi().to_string())).collect();
+        let region = RegionTable::builtin()
+            .iter()
+            .map(|r| (r.region.code(), r.name_fi.clone()))
+            .collect();
+        let doc_type = DocType::ALL
+            .iter()
+            .map(|t| (t.slug().to_string(), t.label_fi().to_string()))
+            .collect();
         Labels { region, doc_type }
     }
 }
@@ -130,7 +156,11 @@ impl Labels {
 pub async fn facets(State(state): State<AppState>) -> Result<Response, Problem> {
     let answer = state
         .run_blocking(|engine| {
-            Ok(FacetsAnswer { total: engine.num_docs(), facets: engine.facets()?, labels: Labels::builtin() })
+            Ok(FacetsAnswer {
+                total: engine.num_docs(),
+                facets: engine.facets()?,
+                labels: Labels::builtin(),
+            })
         })
         .await?;
     Ok(Json(answer).into_response())
@@ -166,7 +196,9 @@ pub async fn method_not_allowed() -> Problem {
 
 fn check_id(id: &str) -> Result<(), Problem> {
     if id.is_empty() || id.len() > MAX_ID_BYTES {
-        return Err(Problem::not_found(format!("a document id is 1 to {MAX_ID_BYTES} bytes long")));
+        return Err(Problem::not_found(format!(
+            "a document id is 1 to {MAX_ID_BYTES} bytes long"
+        )));
     }
     Ok(())
 }
@@ -181,7 +213,9 @@ fn base_from_host(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let ok = !host.is_empty()
         && host.len() <= 255
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
     format!("http://{}", if ok { host } else { "localhost" })
 }
 
@@ -193,7 +227,12 @@ fn describe(params: &SearchParams) -> String {
         parts.push(format!("\"{}\"", r.query.chars().take(200).collect::<String>()));
     }
     for region in &r.regions {
-        parts.push(RegionTable::builtin().info(*region).map(|i| i.name_fi.clone()).unwrap_or_else(|| region.code()));
+        parts.push(
+            RegionTable::builtin()
+                .info(*region)
+                .map(|i| i.name_fi.clone())
+                .unwrap_or_else(|| region.code()),
+        );
     }
     parts.extend(r.themes.iter().map(|t| t.as_str().to_string()));
     parts.extend(r.doc_types.iter().map(|t| t.label_fi().to_string()));

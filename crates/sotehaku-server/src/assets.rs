@@ -25,8 +25,12 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 /// `GET /`: the search page.
 pub async fn index_html() -> Response {
     let mut response = asset(INDEX_HTML, "text/html; charset=utf-8");
-    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    response
+        .headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 

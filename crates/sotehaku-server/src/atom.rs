@@ -43,22 +43,35 @@ pub fn encode_component(s: &str) -> String {
 /// Writes the feed. `base` is the server's URL without a trailing slash (e.g. `http://127.0.0.1:8080`), `query` the
 /// search's query string, `description` a human summary of the search, `now` the time of the request (RFC 3339).
 pub fn feed(results: &SearchResults, base: &str, query: &str, description: &str, now: &str) -> String {
-    let self_url = format!("{base}/api/search.atom{}{query}", if query.is_empty() { "" } else { "?" });
+    let self_url = format!(
+        "{base}/api/search.atom{}{query}",
+        if query.is_empty() { "" } else { "?" }
+    );
     let page_url = format!("{base}/{}{query}", if query.is_empty() { "" } else { "?" });
     let updated = results
         .hits
         .iter()
-        .filter_map(|h| day(h))
+        .filter_map(day)
         .max()
         .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| now.to_string());
     let mut x = String::with_capacity(2048 + results.hits.len() * 1024);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fi\">\n");
+    x.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fi\">\n",
+    );
     let _ = writeln!(x, "  <id>{}</id>", escape_xml(&self_url));
     let _ = writeln!(x, "  <title>sotehaku: {}</title>", escape_xml(description));
     let _ = writeln!(x, "  <updated>{}</updated>", escape_xml(&updated));
-    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape_xml(&self_url));
-    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape_xml(&page_url));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape_xml(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_xml(&page_url)
+    );
     x.push_str("  <author><name>sotehaku</name></author>\n  <generator>sotehaku</generator>\n");
     for hit in &results.hits {
         entry(&mut x, hit, base, &updated);
@@ -74,7 +87,9 @@ fn day(hit: &Hit) -> Option<chrono::NaiveDate> {
 fn entry(x: &mut String, hit: &Hit, base: &str, fallback_updated: &str) {
     let doc_url = format!("{base}/#doc={}", encode_component(&hit.id));
     let api_url = format!("{base}/api/documents/{}", encode_component(&hit.id));
-    let updated = day(hit).map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| fallback_updated.to_string());
+    let updated = day(hit)
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| fallback_updated.to_string());
     x.push_str("  <entry>\n");
     let _ = writeln!(x, "    <id>{}</id>", escape_xml(&api_url));
     let _ = writeln!(x, "    <title>{}</title>", escape_xml(&hit.title));
@@ -82,14 +97,28 @@ fn entry(x: &mut String, hit: &Hit, base: &str, fallback_updated: &str) {
     if day(hit).is_some() {
         let _ = writeln!(x, "    <published>{}</published>", escape_xml(&updated));
     }
-    let alternate = hit.url.as_deref().filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let _ = writeln!(x, "    <link rel=\"alternate\" href=\"{}\"/>", escape_xml(alternate.unwrap_or(&doc_url)));
-    let _ = writeln!(x, "    <link rel=\"related\" type=\"text/html\" href=\"{}\"/>", escape_xml(&doc_url));
+    let alternate = hit
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let _ = writeln!(
+        x,
+        "    <link rel=\"alternate\" href=\"{}\"/>",
+        escape_xml(alternate.unwrap_or(&doc_url))
+    );
+    let _ = writeln!(
+        x,
+        "    <link rel=\"related\" type=\"text/html\" href=\"{}\"/>",
+        escape_xml(&doc_url)
+    );
     if !hit.source.is_empty() {
         let _ = writeln!(x, "    <author><name>{}</name></author>", escape_xml(&hit.source));
     }
     for region in &hit.regions {
-        let label = RegionTable::builtin().info(*region).map(|i| i.name_fi.clone()).unwrap_or_else(|| region.code());
+        let label = RegionTable::builtin()
+            .info(*region)
+            .map(|i| i.name_fi.clone())
+            .unwrap_or_else(|| region.code());
         let _ = writeln!(
             x,
             "    <category scheme=\"urn:sotehaku:region\" term=\"{}\" label=\"{}\"/>",
@@ -98,7 +127,11 @@ fn entry(x: &mut String, hit: &Hit, base: &str, fallback_updated: &str) {
         );
     }
     for theme in &hit.themes {
-        let _ = writeln!(x, "    <category scheme=\"urn:sotehaku:theme\" term=\"{}\"/>", escape_xml(theme.as_str()));
+        let _ = writeln!(
+            x,
+            "    <category scheme=\"urn:sotehaku:theme\" term=\"{}\"/>",
+            escape_xml(theme.as_str())
+        );
     }
     let _ = writeln!(
         x,
@@ -107,7 +140,11 @@ fn entry(x: &mut String, hit: &Hit, base: &str, fallback_updated: &str) {
         escape_xml(hit.doc_type.label_fi())
     );
     // The snippet HTML is already escaped HTML; escaping it once more makes it the content of a type="html" element.
-    let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", escape_xml(&hit.snippet.to_html()));
+    let _ = writeln!(
+        x,
+        "    <summary type=\"html\">{}</summary>",
+        escape_xml(&hit.snippet.to_html())
+    );
     x.push_str("  </entry>\n");
 }
 
@@ -117,6 +154,9 @@ mod tests {
 
     #[test]
     fn components_are_encoded() {
-        assert_eq!(encode_component("finlex:sd:2021/611 ä"), "finlex%3Asd%3A2021%2F611%20%C3%A4");
+        assert_eq!(
+            encode_component("finlex:sd:2021/611 ä"),
+            "finlex%3Asd%3A2021%2F611%20%C3%A4"
+        );
     }
 }

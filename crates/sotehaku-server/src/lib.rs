@@ -84,7 +84,10 @@ impl Default for ServerConfig {
             max_limit: 100,
             max_window: 1000,
             max_query_bytes: 1000,
-            max_concurrent_searches: std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4).clamp(2, 32),
+            max_concurrent_searches: std::thread::available_parallelism()
+                .map(|n| n.get() * 2)
+                .unwrap_or(4)
+                .clamp(2, 32),
             queue_timeout: Duration::from_secs(5),
             search_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
@@ -143,10 +146,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `engine` on `config.addr` until `shutdown` resolves, then finishes the requests in flight.
-pub async fn serve(engine: Engine, config: ServerConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+pub async fn serve(
+    engine: Engine,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .map_err(|source| ServerError::Bind { addr: config.addr, source })?;
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
     serve_on(listener, engine, config, shutdown).await
 }
 
@@ -163,7 +173,9 @@ pub async fn serve_on(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, documents = state.engine().num_docs(), "sotehaku server listening");
     }
-    let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
     let _ = stop_tx.send(true);
     let _ = watcher.await;
     result.map_err(ServerError::Serve)
@@ -171,7 +183,10 @@ pub async fn serve_on(
 
 /// Runs the server on its own runtime until Ctrl-C.
 pub fn run(engine: Engine, config: ServerConfig) -> Result<(), ServerError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServerError::Runtime)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServerError::Runtime)?;
     runtime.block_on(serve(engine, config, async {
         if tokio::signal::ctrl_c().await.is_err() {
             // No signal handling available: run until the process is killed.

@@ -33,11 +33,17 @@ pub struct SearchParams {
     pub interval: Interval,
 }
 
-const KNOWN: &[&str] = &["q", "region", "theme", "type", "from", "to", "sort", "limit", "offset", "interval"];
+const KNOWN: &[&str] = &[
+    "q", "region", "theme", "type", "from", "to", "sort", "limit", "offset", "interval",
+];
 
 impl SearchParams {
     /// Parses `key=value` pairs against the server's limits (`max_limit`, `max_window`, `max_query_bytes`).
-    pub fn parse(pairs: &[(String, String)], limits: &crate::ServerConfig, default_limit: usize) -> Result<Self, Problem> {
+    pub fn parse(
+        pairs: &[(String, String)],
+        limits: &crate::ServerConfig,
+        default_limit: usize,
+    ) -> Result<Self, Problem> {
         let mut q: Option<&str> = None;
         let mut query = Query::new("");
         let mut interval = Interval::Auto;
@@ -50,7 +56,10 @@ impl SearchParams {
             let too_many = |n: &mut usize, name: &str| -> Result<(), Problem> {
                 *n += 1;
                 if *n > MAX_VALUES_PER_PARAM {
-                    return Err(Problem::invalid_param(name, format!("at most {MAX_VALUES_PER_PARAM} values")));
+                    return Err(Problem::invalid_param(
+                        name,
+                        format!("at most {MAX_VALUES_PER_PARAM} values"),
+                    ));
                 }
                 Ok(())
             };
@@ -100,8 +109,9 @@ impl SearchParams {
                     if value.trim().is_empty() {
                         continue;
                     }
-                    let t =
-                        value.parse::<DocType>().map_err(|e| Problem::invalid_param("type", e.to_string()))?;
+                    let t = value
+                        .parse::<DocType>()
+                        .map_err(|e| Problem::invalid_param("type", e.to_string()))?;
                     query = query.doc_type(t);
                 }
                 "from" => from = Some(value),
@@ -150,12 +160,16 @@ impl SearchParams {
             ));
         }
         let date = |name: &str, s: Option<&str>, end: bool| {
-            s.map(|s| parse_day(s, end).map_err(|reason| Problem::invalid_param(name, reason))).transpose()
+            s.map(|s| parse_day(s, end).map_err(|reason| Problem::invalid_param(name, reason)))
+                .transpose()
         };
         let (from, to) = (date("from", from, false)?.flatten(), date("to", to, true)?.flatten());
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
-                return Err(Problem::invalid_param("to", format!("the date range is empty: from {f} is after to {t}")));
+                return Err(Problem::invalid_param(
+                    "to",
+                    format!("the date range is empty: from {f} is after to {t}"),
+                ));
             }
         }
         if let Some(f) = from {
@@ -170,16 +184,23 @@ impl SearchParams {
         request.sort = sort;
         request.limit = limit;
         request.offset = offset;
-        Ok(SearchParams { query: <Query as From<sotehaku::SearchRequest>>::from(request), interval })
+        Ok(SearchParams {
+            query: <Query as From<sotehaku::SearchRequest>>::from(request),
+            interval,
+        })
     }
 }
 
 fn parse_number(name: &str, value: &str) -> Result<usize, Problem> {
     let v = value.trim();
     if v.is_empty() || v.len() > 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Problem::invalid_param(name, format!("{:?} is not a whole number", truncate(value, 40))));
+        return Err(Problem::invalid_param(
+            name,
+            format!("{:?} is not a whole number", truncate(value, 40)),
+        ));
     }
-    v.parse().map_err(|_| Problem::invalid_param(name, "not a whole number"))
+    v.parse()
+        .map_err(|_| Problem::invalid_param(name, "not a whole number"))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (the first day of the period, or its last when `end`); empty is `None`.
@@ -188,10 +209,17 @@ fn parse_day(s: &str, end: bool) -> Result<Option<chrono::NaiveDate>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    let q = if end { Query::all().between("", t) } else { Query::all().between(t, "") };
+    let q = if end {
+        Query::all().between("", t)
+    } else {
+        Query::all().between(t, "")
+    };
     match q {
         Ok(q) => Ok(if end { q.request().to } else { q.request().from }),
-        Err(_) => Err(format!("{:?} is not a date; write it as YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2021-12-31", truncate(t, 40))),
+        Err(_) => Err(format!(
+            "{:?} is not a date; write it as YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2021-12-31",
+            truncate(t, 40)
+        )),
     }
 }
 
@@ -215,7 +243,10 @@ impl FromRequestParts<AppState> for SearchParams {
                     state.config().max_query_bytes
                 ),
             );
-            p.invalid_params.push(crate::problem::InvalidParam { name: "q".into(), reason: "too long".into() });
+            p.invalid_params.push(crate::problem::InvalidParam {
+                name: "q".into(),
+                reason: "too long".into(),
+            });
             return Err(p);
         }
         let QueryExtractor(pairs) = QueryExtractor::<Vec<(String, String)>>::try_from_uri(&parts.uri)
@@ -238,7 +269,13 @@ mod tests {
 
     #[test]
     fn regions_by_code_slug_and_name() {
-        let p = parse(&[("q", "sote"), ("region", "09"), ("region", "pohjois-savo"), ("region", "Pirha")]).unwrap();
+        let p = parse(&[
+            ("q", "sote"),
+            ("region", "09"),
+            ("region", "pohjois-savo"),
+            ("region", "Pirha"),
+        ])
+        .unwrap();
         let r = &p.query.request().regions;
         assert_eq!(r.len(), 3);
         assert_eq!(r[0], Region::County(9));

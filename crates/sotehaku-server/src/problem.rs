@@ -62,7 +62,10 @@ impl Problem {
             "Invalid parameter",
             format!("parameter {name:?}: {reason}"),
         );
-        p.invalid_params.push(InvalidParam { name: name.to_string(), reason });
+        p.invalid_params.push(InvalidParam {
+            name: name.to_string(),
+            reason,
+        });
         p
     }
 
@@ -78,7 +81,12 @@ impl Problem {
 
     /// 503: the server is busy or the search took too long; try again.
     pub fn unavailable(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", detail)
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Service unavailable",
+            detail,
+        )
     }
 
     /// 500: the server's own fault. The detail is logged, the client gets a generic message.
@@ -103,9 +111,13 @@ impl IntoResponse for Problem {
         let status = self.status_code();
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (status, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

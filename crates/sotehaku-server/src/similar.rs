@@ -33,7 +33,9 @@ pub struct Similar {
 pub fn similar(engine: &Engine, doc: &Document, limit: usize) -> Result<Similar, Problem> {
     let mut counts: HashMap<String, f64> = HashMap::new();
     let title_words = words(&doc.title).map(|w| (w, 3.0));
-    let text_words = words(&truncate_chars(&doc.text, MAX_TEXT_CHARS)).map(|w| (w, 1.0)).collect::<Vec<_>>();
+    let text_words = words(&truncate_chars(&doc.text, MAX_TEXT_CHARS))
+        .map(|w| (w, 1.0))
+        .collect::<Vec<_>>();
     for (word, weight) in title_words.collect::<Vec<_>>().into_iter().chain(text_words) {
         *counts.entry(word).or_default() += weight;
     }
@@ -55,11 +57,24 @@ pub fn similar(engine: &Engine, doc: &Document, limit: usize) -> Result<Similar,
     weighted.truncate(MAX_TERMS);
     let terms: Vec<String> = weighted.into_iter().map(|(w, _)| w).collect();
     if terms.is_empty() {
-        return Ok(Similar { id: doc.id.clone(), terms, hits: Vec::new() });
+        return Ok(Similar {
+            id: doc.id.clone(),
+            terms,
+            hits: Vec::new(),
+        });
     }
     let results = engine.search(&Query::new(terms.join(" ")).limit(limit + 1))?;
-    let hits = results.hits.into_iter().filter(|h| h.id != doc.id).take(limit).collect();
-    Ok(Similar { id: doc.id.clone(), terms, hits })
+    let hits = results
+        .hits
+        .into_iter()
+        .filter(|h| h.id != doc.id)
+        .take(limit)
+        .collect();
+    Ok(Similar {
+        id: doc.id.clone(),
+        terms,
+        hits,
+    })
 }
 
 /// Lower-cased words of at least four letters; they hold no query syntax (only letters and digits).

@@ -33,7 +33,14 @@ impl AppState {
     /// State serving `engine` with the limits of `config`.
     pub fn new(engine: Engine, config: ServerConfig) -> AppState {
         let permits = Arc::new(Semaphore::new(config.max_concurrent_searches.max(1)));
-        AppState { inner: Arc::new(Inner { engine: RwLock::new(engine), config, permits, started: Instant::now() }) }
+        AppState {
+            inner: Arc::new(Inner {
+                engine: RwLock::new(engine),
+                config,
+                permits,
+                started: Instant::now(),
+            }),
+        }
     }
 
     /// The configuration.
@@ -69,7 +76,8 @@ impl AppState {
         F: FnOnce(Engine) -> Result<T, Problem> + Send + 'static,
     {
         let config = &self.inner.config;
-        let permit = match tokio::time::timeout(config.queue_timeout, self.inner.permits.clone().acquire_owned()).await {
+        let permit = match tokio::time::timeout(config.queue_timeout, self.inner.permits.clone().acquire_owned()).await
+        {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(Problem::unavailable("the server is shutting down")),
             Err(_) => return Err(Problem::unavailable("the server is busy; try again in a moment")),
@@ -103,7 +111,10 @@ struct Stamps {
 impl Stamps {
     fn read(dir: &std::path::Path) -> Stamps {
         let mtime = |name: &str| std::fs::metadata(dir.join(name)).and_then(|m| m.modified()).ok();
-        Stamps { tantivy: mtime(TANTIVY_META_FILE), sotehaku: mtime(SOTEHAKU_META_FILE) }
+        Stamps {
+            tantivy: mtime(TANTIVY_META_FILE),
+            sotehaku: mtime(SOTEHAKU_META_FILE),
+        }
     }
 }
 

@@ -53,9 +53,7 @@ pub fn histogram(
         .filter_map(|(y, c)| y.parse::<i32>().ok().map(|y| (y, *c)))
         .filter(|(_, c)| *c > 0)
         .collect();
-    let in_range = |y: i32| {
-        request.from.is_none_or(|f| y >= f.year()) && request.to.is_none_or(|t| y <= t.year())
-    };
+    let in_range = |y: i32| request.from.is_none_or(|f| y >= f.year()) && request.to.is_none_or(|t| y <= t.year());
     let span: Vec<i32> = years.iter().map(|(y, _)| *y).filter(|y| in_range(*y)).collect();
     let (first, last) = match (span.iter().min(), span.iter().max()) {
         (Some(a), Some(b)) => (*a, *b),
@@ -69,8 +67,14 @@ pub fn histogram(
     if !months_wanted || results.total == 0 {
         return Ok(yearly(&years));
     }
-    let start = request.from.unwrap_or_default().max(first_day(first, 1).unwrap_or_default());
-    let end = request.to.unwrap_or(NaiveDate::MAX).min(first_day(last, 12).and_then(last_day).unwrap_or(NaiveDate::MAX));
+    let start = request
+        .from
+        .unwrap_or_default()
+        .max(first_day(first, 1).unwrap_or_default());
+    let end = request
+        .to
+        .unwrap_or(NaiveDate::MAX)
+        .min(first_day(last, 12).and_then(last_day).unwrap_or(NaiveDate::MAX));
     let months = month_starts(start, end);
     if months.len() > MAX_MONTHS {
         return Err(Problem::invalid_param(
@@ -100,7 +104,10 @@ pub fn histogram(
         let count = engine.search(&<Query as From<sotehaku::SearchRequest>>::from(r))?.total as u64;
         buckets.push(Bucket { key, count });
     }
-    Ok(Histogram { interval: "month", buckets })
+    Ok(Histogram {
+        interval: "month",
+        buckets,
+    })
 }
 
 fn yearly(years: &[(i32, u64)]) -> Histogram {
@@ -109,10 +116,16 @@ fn yearly(years: &[(i32, u64)]) -> Histogram {
         // Bounded: a bucket per year between the first and last year that have documents.
         for y in first..=last.min(first.saturating_add(500)) {
             let count = years.iter().find(|(year, _)| *year == y).map(|(_, c)| *c).unwrap_or(0);
-            buckets.push(Bucket { key: format!("{y:04}"), count });
+            buckets.push(Bucket {
+                key: format!("{y:04}"),
+                count,
+            });
         }
     }
-    Histogram { interval: "year", buckets }
+    Histogram {
+        interval: "year",
+        buckets,
+    }
 }
 
 fn first_day(year: i32, month: u32) -> Option<NaiveDate> {
@@ -120,7 +133,11 @@ fn first_day(year: i32, month: u32) -> Option<NaiveDate> {
 }
 
 fn last_day(day: NaiveDate) -> Option<NaiveDate> {
-    let (y, m) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
     first_day(y, m).and_then(|d| d.pred_opt())
 }
 
@@ -156,6 +173,13 @@ mod tests {
     fn yearly_fills_gaps() {
         let h = yearly(&[(2021, 3), (2019, 1)]);
         let got: Vec<(String, u64)> = h.buckets.into_iter().map(|b| (b.key, b.count)).collect();
-        assert_eq!(got, [("2019".to_string(), 1), ("2020".to_string(), 0), ("2021".to_string(), 3)]);
+        assert_eq!(
+            got,
+            [
+                ("2019".to_string(), 1),
+                ("2020".to_string(), 0),
+                ("2021".to_string(), 3)
+            ]
+        );
     }
 }

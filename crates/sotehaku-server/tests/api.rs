@@ -18,13 +18,19 @@ async fn raw_get(base: &str, path: &str) -> (u16, String, String) {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("send");
     let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut response)).await.expect("in time").expect("read");
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut response))
+        .await
+        .expect("in time")
+        .expect("read");
     let text = String::from_utf8_lossy(&response).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let ct = head
         .lines()
-        .find_map(|l| l.strip_prefix("content-type: ").or_else(|| l.strip_prefix("Content-Type: ")))
+        .find_map(|l| {
+            l.strip_prefix("content-type: ")
+                .or_else(|| l.strip_prefix("Content-Type: "))
+        })
         .unwrap_or("")
         .to_string();
     // The body may be chunked: keep what lies between the first '{' and the last '}'.
@@ -38,7 +44,12 @@ async fn raw_get(base: &str, path: &str) -> (u16, String, String) {
 async fn get(url: &str) -> (u16, String, String) {
     let r = client().get(url).send().await.expect("request");
     let status = r.status().as_u16();
-    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     (status, ct, r.text().await.expect("body"))
 }
 
@@ -50,7 +61,12 @@ async fn get_json(url: &str) -> Value {
 }
 
 fn ids(v: &Value) -> Vec<String> {
-    v["hits"].as_array().expect("hits").iter().map(|h| h["id"].as_str().unwrap_or("").to_string()).collect()
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 fn enc(s: &str) -> String {
@@ -66,7 +82,14 @@ async fn health_openapi_and_page() {
 
     let spec = get_json(&server.url("/openapi.json")).await;
     assert_eq!(spec["openapi"], "3.1.0");
-    for path in ["/api/search", "/api/search.atom", "/api/documents/{id}", "/api/documents/{id}/similar", "/api/facets", "/healthz"] {
+    for path in [
+        "/api/search",
+        "/api/search.atom",
+        "/api/documents/{id}",
+        "/api/documents/{id}/similar",
+        "/api/facets",
+        "/healthz",
+    ] {
         assert!(spec["paths"][path]["get"].is_object(), "openapi.json lacks {path}");
     }
 
@@ -74,13 +97,19 @@ async fn health_openapi_and_page() {
     assert_eq!(status, 200);
     assert!(ct.starts_with("text/html"));
     assert!(html.contains("lang=\"fi\"") && html.contains("/assets/app.js"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "the page must not load network resources");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page must not load network resources"
+    );
     for asset in ["/assets/app.js", "/assets/style.css"] {
         let (status, _, body) = get(&server.url(asset)).await;
         assert_eq!(status, 200, "{asset}");
         // The only absolute URL allowed is the SVG namespace name, which is never fetched.
         let without_ns = body.replace("http://www.w3.org/2000/svg", "");
-        assert!(!without_ns.contains("http://") && !without_ns.contains("https://"), "{asset} must not load network resources");
+        assert!(
+            !without_ns.contains("http://") && !without_ns.contains("https://"),
+            "{asset} must not load network resources"
+        );
     }
     server.stop().await;
 }
@@ -92,14 +121,28 @@ async fn search_hits_facets_histogram_and_paging() {
     let total = v["total"].as_u64().expect("total");
     assert!(total > 10, "hyvinvointialue should match many documents, got {total}");
     assert_eq!(v["hits"].as_array().map(|a| a.len()), Some(10));
-    assert!(v["hits"].as_array().unwrap().iter().any(|h| h["snippet"].as_str().unwrap_or("").contains("<mark>")));
+    assert!(v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["snippet"].as_str().unwrap_or("").contains("<mark>")));
     // Same shape as the library's results, plus the histogram.
     for key in ["query", "total", "took_ms", "hits", "facets", "histogram"] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     let hist = &v["histogram"];
-    let bucket_sum: u64 = hist["buckets"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).sum();
-    let year_sum: u64 = v["facets"]["year"].as_object().unwrap().values().map(|c| c.as_u64().unwrap()).sum();
+    let bucket_sum: u64 = hist["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .sum();
+    let year_sum: u64 = v["facets"]["year"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c.as_u64().unwrap())
+        .sum();
     assert!(bucket_sum > 0 && bucket_sum <= total);
     if hist["interval"] == "year" {
         assert_eq!(bucket_sum, year_sum, "yearly buckets are the year facet");
@@ -112,13 +155,26 @@ async fn search_hits_facets_histogram_and_paging() {
 
     // Disjunctive region facet: filtering on one region keeps the other regions' counts.
     let regions = v["facets"]["region"].as_object().unwrap();
-    let (code, count) = regions.iter().find(|(c, _)| c.as_str() != "national").expect("a county in the facets");
+    let (code, count) = regions
+        .iter()
+        .find(|(c, _)| c.as_str() != "national")
+        .expect("a county in the facets");
     let filtered = get_json(&server.url(&format!("/api/search?q=hyvinvointialue&region={code}&limit=50"))).await;
-    assert_eq!(filtered["total"].as_u64(), count.as_u64(), "the facet count predicts the filtered total");
+    assert_eq!(
+        filtered["total"].as_u64(),
+        count.as_u64(),
+        "the facet count predicts the filtered total"
+    );
     for hit in filtered["hits"].as_array().unwrap() {
-        assert!(hit["regions"].as_array().unwrap().iter().any(|r| r == code.as_str()), "hit outside region {code}");
+        assert!(
+            hit["regions"].as_array().unwrap().iter().any(|r| r == code.as_str()),
+            "hit outside region {code}"
+        );
     }
-    assert_eq!(&filtered["facets"]["region"], &v["facets"]["region"], "region counts ignore their own filter");
+    assert_eq!(
+        &filtered["facets"]["region"], &v["facets"]["region"],
+        "region counts ignore their own filter"
+    );
 
     // The same region by slug and by Finnish name.
     let region: Region = code.parse().unwrap();
@@ -137,15 +193,24 @@ async fn date_range_and_month_histogram() {
     let years = all["facets"]["year"].as_object().unwrap();
     let (year, count) = years.iter().max_by_key(|(_, c)| c.as_u64()).expect("years");
     let v = get_json(&server.url(&format!("/api/search?from={year}&to={year}&limit=100&sort=date"))).await;
-    assert_eq!(v["total"].as_u64(), count.as_u64(), "a year's range holds that year's documents");
+    assert_eq!(
+        v["total"].as_u64(),
+        count.as_u64(),
+        "a year's range holds that year's documents"
+    );
     for hit in v["hits"].as_array().unwrap() {
-        assert!(hit["published"].as_str().unwrap_or("").starts_with(year.as_str()), "{hit}");
+        assert!(
+            hit["published"].as_str().unwrap_or("").starts_with(year.as_str()),
+            "{hit}"
+        );
     }
     let hist = &v["histogram"];
     assert_eq!(hist["interval"], "month", "auto gives months for one year");
     let buckets = hist["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 12);
-    assert!(buckets.iter().all(|b| b["key"].as_str().unwrap().starts_with(year.as_str())));
+    assert!(buckets
+        .iter()
+        .all(|b| b["key"].as_str().unwrap().starts_with(year.as_str())));
     let sum: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
     assert_eq!(Some(sum), count.as_u64(), "months add up to the year");
     server.stop().await;
@@ -158,7 +223,10 @@ async fn documents_similar_and_facets() {
     let v = get_json(&server.url("/api/search?q=hyvinvointialue&limit=20")).await;
     // Prefer an id with characters that need escaping in a path.
     let hits = v["hits"].as_array().unwrap();
-    let hit = hits.iter().find(|h| h["id"].as_str().unwrap().contains(':')).unwrap_or(&hits[0]);
+    let hit = hits
+        .iter()
+        .find(|h| h["id"].as_str().unwrap().contains(':'))
+        .unwrap_or(&hits[0]);
     let id = hit["id"].as_str().unwrap();
     let doc = get_json(&server.url(&format!("/api/documents/{}", enc(id)))).await;
     assert_eq!(doc["id"], id);
@@ -173,17 +241,29 @@ async fn documents_similar_and_facets() {
 
     let f = get_json(&server.url("/api/facets")).await;
     assert_eq!(f["total"].as_u64(), Some(engine.num_docs()));
-    let type_sum: u64 = f["facets"]["doc_type"].as_object().unwrap().values().map(|c| c.as_u64().unwrap()).sum();
+    let type_sum: u64 = f["facets"]["doc_type"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c.as_u64().unwrap())
+        .sum();
     assert_eq!(type_sum, engine.num_docs(), "every document has one type");
     let pohjois_savo = sotehaku::RegionTable::builtin().resolve("pohjois-savo").unwrap();
-    assert_eq!(f["labels"]["region"][pohjois_savo.code()], "Pohjois-Savon hyvinvointialue");
+    assert_eq!(
+        f["labels"]["region"][pohjois_savo.code()],
+        "Pohjois-Savon hyvinvointialue"
+    );
     server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn atom_feed_lists_newest_matches() {
     let server = TestServer::start(corpus_engine(), ServerConfig::default()).await;
-    let r = client().get(server.url("/api/search.atom?q=hyvinvointialue&limit=5")).send().await.unwrap();
+    let r = client()
+        .get(server.url("/api/search.atom?q=hyvinvointialue&limit=5"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let ct = r.headers().get("content-type").unwrap().to_str().unwrap().to_string();
     assert!(ct.starts_with("application/atom+xml"), "{ct}");
@@ -251,14 +331,20 @@ async fn user_mistakes_get_problem_json_never_5xx() {
         ("/api/nothing-here".into(), 404, ""),
     ];
     for (path, status, param) in &cases {
-        let (got, ct, body) =
-            if path.len() > 8000 { raw_get(&server.base, path).await } else { get(&server.url(path)).await };
+        let (got, ct, body) = if path.len() > 8000 {
+            raw_get(&server.base, path).await
+        } else {
+            get(&server.url(path)).await
+        };
         let shown: String = path.chars().take(80).collect();
         assert_eq!(got, *status, "{shown}: {body}");
         assert!(ct.starts_with("application/problem+json"), "{shown}: content-type {ct}");
         let p: Value = serde_json::from_str(&body).expect("problem JSON");
         assert_eq!(p["status"].as_u64(), Some(*status as u64));
-        assert!(p["detail"].as_str().is_some_and(|d| d.len() > 10), "{shown}: a detail that says what to fix");
+        assert!(
+            p["detail"].as_str().is_some_and(|d| d.len() > 10),
+            "{shown}: a detail that says what to fix"
+        );
         assert!(p["type"].as_str().is_some() && p["title"].as_str().is_some());
         if !param.is_empty() {
             assert_eq!(p["invalid-params"][0]["name"], *param, "{shown}: {body}");
@@ -278,7 +364,14 @@ async fn user_mistakes_get_problem_json_never_5xx() {
 async fn concurrent_requests_all_succeed_and_are_compressed() {
     let server = TestServer::start(corpus_engine(), ServerConfig::default()).await;
     let c = client();
-    let queries = ["hyvinvointialue", "terveysasema", "sosiaalihuolto", "talousarvio", "", "pelastustoimi"];
+    let queries = [
+        "hyvinvointialue",
+        "terveysasema",
+        "sosiaalihuolto",
+        "talousarvio",
+        "",
+        "pelastustoimi",
+    ];
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     // 48 requests, 12 at a time.
@@ -301,8 +394,16 @@ async fn concurrent_requests_all_succeed_and_are_compressed() {
     // Compression when asked for.
     common::install_crypto();
     let raw = reqwest::Client::builder().no_gzip().no_proxy().build().unwrap();
-    let r = raw.get(server.url("/api/search?q=hyvinvointialue&limit=50")).header("accept-encoding", "gzip").send().await.unwrap();
-    assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let r = raw
+        .get(server.url("/api/search?q=hyvinvointialue&limit=50"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
     server.stop().await;
 }
 
@@ -335,8 +436,13 @@ async fn the_index_reloads_after_a_reindex_without_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
     let engine = Engine::create(&path).unwrap();
-    engine.add_documents([Document::new("eka", "Terveysasema", "Terveysasema avataan.")]).unwrap();
-    let config = ServerConfig { reload_interval: Duration::from_millis(200), ..ServerConfig::default() };
+    engine
+        .add_documents([Document::new("eka", "Terveysasema", "Terveysasema avataan.")])
+        .unwrap();
+    let config = ServerConfig {
+        reload_interval: Duration::from_millis(200),
+        ..ServerConfig::default()
+    };
     let server = TestServer::start(Engine::open(&path).unwrap(), config).await;
     let url = server.url("/api/search?q=neuvola");
     assert_eq!(get_json(&url).await["total"], 0);
@@ -353,21 +459,29 @@ async fn the_index_reloads_after_a_reindex_without_restart() {
             assert_eq!(v["hits"][0]["id"], "toka");
             break;
         }
-        assert!(Instant::now() < deadline, "the server did not see the new document within 15 s");
+        assert!(
+            Instant::now() < deadline,
+            "the server did not see the new document within 15 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     // A rebuilt index (recreated from scratch) is picked up too.
     drop(writer);
     let rebuilt = Engine::recreate(&path, sotehaku::AnalyzerKind::default()).unwrap();
-    rebuilt.add_documents([Document::new("kolmas", "Neuvola", "Uusi neuvola.")]).unwrap();
+    rebuilt
+        .add_documents([Document::new("kolmas", "Neuvola", "Uusi neuvola.")])
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let v = get_json(&url).await;
         if v["total"] == 1 && v["hits"][0]["id"] == "kolmas" {
             break;
         }
-        assert!(Instant::now() < deadline, "the server did not see the rebuilt index within 15 s: {v}");
+        assert!(
+            Instant::now() < deadline,
+            "the server did not see the rebuilt index within 15 s: {v}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let health = get_json(&server.url("/healthz")).await;

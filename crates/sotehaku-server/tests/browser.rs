@@ -17,10 +17,14 @@ use serde_json::{json, Value};
 use sotehaku_server::ServerConfig;
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
 /// Kills the browser (the process this test started) when the test ends, however it ends.
@@ -61,7 +65,10 @@ fn launch(binary: &Path, url: &str) -> (Browser, u16) {
         .spawn()
         .expect("start chromium");
     let stderr = child.stderr.take().expect("stderr");
-    let browser = Browser { child, _profile: profile };
+    let browser = Browser {
+        child,
+        _profile: profile,
+    };
     // "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/..." — read at most 200 lines.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -148,7 +155,10 @@ impl Cdp {
     }
 
     fn screenshot(&mut self, path: &Path) {
-        let r = self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true}));
+        let r = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true}),
+        );
         let png = decode_base64(r["data"].as_str().expect("screenshot data"));
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::create_dir_all(path.parent().expect("parent")).expect("artifact dir");
@@ -160,7 +170,11 @@ fn page_target(port: u16, prefix: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     // The DevTools HTTP server keeps the connection open: read the headers, then Content-Length bytes.
     let mut buf = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
@@ -174,7 +188,11 @@ fn page_target(port: u16, prefix: &str) -> Option<String> {
         if let Some((head, rest)) = text.split_once("\r\n\r\n") {
             let len = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().to_string())
+                })
                 .and_then(|v| v.parse::<usize>().ok());
             if len.is_some_and(|len| rest.len() >= len) {
                 break text;
@@ -185,7 +203,9 @@ fn page_target(port: u16, prefix: &str) -> Option<String> {
     let targets: Value = serde_json::from_str(body.get(json_start..)?.trim()).ok()?;
     targets.as_array()?.iter().find_map(|t| {
         let is_page = t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(prefix));
-        is_page.then(|| t["webSocketDebuggerUrl"].as_str().map(String::from)).flatten()
+        is_page
+            .then(|| t["webSocketDebuggerUrl"].as_str().map(String::from))
+            .flatten()
     })
 }
 
@@ -223,7 +243,12 @@ fn artifact_dir() -> PathBuf {
 
 fn total_shown(cdp: &mut Cdp) -> u64 {
     let text = cdp.eval("document.getElementById('total').textContent");
-    let digits: String = text.as_str().unwrap_or("").chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits: String = text
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
     digits.parse().unwrap_or(0)
 }
 
@@ -235,7 +260,11 @@ fn search_page_in_headless_chromium() {
         eprintln!("{msg}");
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let engine = corpus_engine();
     let server = runtime.block_on(TestServer::start(engine, ServerConfig::default()));
     let (_browser, port) = launch(&binary, &server.url("/"));
@@ -251,9 +280,15 @@ fn search_page_in_headless_chromium() {
     cdp.wait_for("location.search.includes('q=hyvinvointialue') && !document.body.hasAttribute('aria-busy') && document.querySelectorAll('#results li.hit').length > 0", 30);
     let total_before = total_shown(&mut cdp);
     assert!(total_before > 10, "hits for hyvinvointialue: {total_before}");
-    assert!(cdp.eval("document.querySelectorAll('#results .snippet mark').length > 0") == Value::Bool(true), "highlights");
+    assert!(
+        cdp.eval("document.querySelectorAll('#results .snippet mark').length > 0") == Value::Bool(true),
+        "highlights"
+    );
     let chart_before = cdp.eval("document.getElementById('timeline').dataset.signature");
-    let bars = cdp.eval("document.querySelectorAll('#timeline svg rect.bar').length").as_u64().unwrap_or(0);
+    let bars = cdp
+        .eval("document.querySelectorAll('#timeline svg rect.bar').length")
+        .as_u64()
+        .unwrap_or(0);
     assert!(bars > 0, "the timeline has bars");
 
     // Click a county in the region facet; the facet shows its Finnish name and a count.
@@ -265,11 +300,23 @@ fn search_page_in_headless_chromium() {
     let code = facet["value"].as_str().expect("a county facet").to_string();
     let name = facet["name"].as_str().unwrap_or("").to_string();
     let count = facet["count"].as_u64().unwrap_or(0);
-    assert!(name.contains("hyvinvointialue") || name.contains("Helsinki") || name.contains("HUS"), "Finnish name: {name}");
-    assert!(count > 0 && count < total_before, "facet count {count} of {total_before}");
+    assert!(
+        name.contains("hyvinvointialue") || name.contains("Helsinki") || name.contains("HUS"),
+        "Finnish name: {name}"
+    );
+    assert!(
+        count > 0 && count < total_before,
+        "facet count {count} of {total_before}"
+    );
     cdp.eval(&format!("document.getElementById('f-region-{code}').click(); true"));
-    cdp.wait_for(&format!("location.search.includes('region={code}') && !document.body.hasAttribute('aria-busy')"), 30);
-    cdp.wait_for(&format!("Number(document.getElementById('total').textContent.replace(/\\D/g, '')) === {count}"), 30);
+    cdp.wait_for(
+        &format!("location.search.includes('region={code}') && !document.body.hasAttribute('aria-busy')"),
+        30,
+    );
+    cdp.wait_for(
+        &format!("Number(document.getElementById('total').textContent.replace(/\\D/g, '')) === {count}"),
+        30,
+    );
     assert_eq!(total_shown(&mut cdp), count, "the hits follow the facet");
     let all_in_region = cdp.eval(&format!(
         "[...document.querySelectorAll('#results li.hit')].every(li => li.querySelector('.meta').textContent.includes({}))",
@@ -278,13 +325,22 @@ fn search_page_in_headless_chromium() {
     assert_eq!(all_in_region, Value::Bool(true), "every hit names the region");
     let chart_after = cdp.eval("document.getElementById('timeline').dataset.signature");
     assert_ne!(chart_before, chart_after, "the timeline follows the facet");
-    let chart_total = cdp.eval("Number(document.getElementById('timeline').dataset.total)").as_u64().unwrap_or(0);
-    assert!(chart_total > 0 && chart_total <= count, "chart total {chart_total} within {count} hits");
+    let chart_total = cdp
+        .eval("Number(document.getElementById('timeline').dataset.total)")
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        chart_total > 0 && chart_total <= count,
+        "chart total {chart_total} within {count} hits"
+    );
     cdp.screenshot(&artifact_dir().join("search-page.png"));
 
     // The document view opens from a hit, with the full text.
     cdp.eval("document.querySelector('#results li.hit h3 button').click(); true");
-    cdp.wait_for("document.getElementById('doc-view').open && document.querySelectorAll('#doc-text p').length > 0", 20);
+    cdp.wait_for(
+        "document.getElementById('doc-view').open && document.querySelectorAll('#doc-text p').length > 0",
+        20,
+    );
     cdp.wait_for("location.hash.startsWith('#doc=')", 5);
     cdp.screenshot(&artifact_dir().join("document-view.png"));
     cdp.eval("document.getElementById('doc-close').click(); true");

@@ -28,7 +28,7 @@ mod query;
 use std::path::Path;
 
 pub use build::{corpus_fingerprint, BuildProgress, BuildReport, DefaultLocations};
-pub use query::Query;
+pub use query::{parse_day, Query};
 pub use sotehaku_index::{
     eval, SearchIndex, AnalyzerKind, FacetValues, Facets, Hit, IndexError, SearchRequest, SearchResults, Snippet, SortOrder,
 };

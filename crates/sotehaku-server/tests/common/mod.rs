@@ -20,9 +20,14 @@ pub fn corpus_engine() -> Engine {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut engine = Engine::create(dir.path().join("index")).expect("create index");
         let corpus = workspace_root().join("corpus");
-        let report = engine.index_files(&[corpus], &mut |_| {}).expect("index the shipped corpus");
+        let report = engine
+            .index_files(&[corpus], &mut |_| {})
+            .expect("index the shipped corpus");
         let _ = report;
-        assert!(engine.num_docs() > 100, "the shipped corpus should have more than 100 documents");
+        assert!(
+            engine.num_docs() > 100,
+            "the shipped corpus should have more than 100 documents"
+        );
         (dir, engine)
     });
     engine.clone()
@@ -38,13 +43,19 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the server on 127.0.0.1 with an ephemeral port.
     pub async fn start(engine: Engine, config: ServerConfig) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(sotehaku_server::serve_on(listener, engine, config, async {
             let _ = rx.await;
         }));
-        TestServer { base: format!("http://{addr}"), shutdown: Some(tx), handle: Some(handle) }
+        TestServer {
+            base: format!("http://{addr}"),
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -58,7 +69,10 @@ impl TestServer {
         }
         if let Some(h) = self.handle.take() {
             let done = tokio::time::timeout(Duration::from_secs(10), h).await;
-            assert!(matches!(done, Ok(Ok(Ok(())))), "the server should stop cleanly: {done:?}");
+            assert!(
+                matches!(done, Ok(Ok(Ok(())))),
+                "the server should stop cleanly: {done:?}"
+            );
         }
     }
 }
