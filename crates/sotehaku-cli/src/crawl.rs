@@ -61,7 +61,12 @@ pub fn run(args: CrawlArgs) -> Result<()> {
     };
     if args.list {
         for source in registry.sources() {
-            println!("{:<32} {:<14} {}", source.name, source.platform.as_str(), source.publisher);
+            println!(
+                "{:<32} {:<14} {}",
+                source.name,
+                source.platform.as_str(),
+                source.publisher
+            );
         }
         return Ok(());
     }
@@ -72,7 +77,10 @@ pub fn run(args: CrawlArgs) -> Result<()> {
     } else if !args.sources.is_empty() {
         Selection::Sources(args.sources.clone())
     } else {
-        return Err(UsageError("say what to crawl: --source NAME, --all or --url URL (--list shows the sources)".into()).into());
+        return Err(UsageError(
+            "say what to crawl: --source NAME, --all or --url URL (--list shows the sources)".into(),
+        )
+        .into());
     };
     let mut options = CrawlOptions::new(&args.out);
     options.allow_private = args.allow_private;
@@ -87,8 +95,9 @@ pub fn run(args: CrawlArgs) -> Result<()> {
         let (host, addr) = entry
             .split_once('=')
             .ok_or_else(|| UsageError(format!("--resolve wants HOST=IP:PORT, not {entry:?}")))?;
-        let addr: std::net::SocketAddr =
-            addr.parse().map_err(|_| UsageError(format!("--resolve: {addr:?} is not an IP:PORT address")))?;
+        let addr: std::net::SocketAddr = addr
+            .parse()
+            .map_err(|_| UsageError(format!("--resolve: {addr:?} is not an IP:PORT address")))?;
         options.overrides.hosts.push((host.to_string(), addr));
     }
     options.overrides.plain_http = args.plain_http;
@@ -103,7 +112,10 @@ pub fn run(args: CrawlArgs) -> Result<()> {
     let summary = crawler.run_blocking(&registry, &selection, &observer)?;
     observer.bars.clear().ok();
 
-    println!("{:<32} {:>8} {:>9} {:>8} {:>7} {:>8}  failures", "source", "fetched", "unchanged", "robots", "noindex", "stored");
+    println!(
+        "{:<32} {:>8} {:>9} {:>8} {:>7} {:>8}  failures",
+        "source", "fetched", "unchanged", "robots", "noindex", "stored"
+    );
     for s in &summary.sources {
         let failures: Vec<String> = s.failed.iter().map(|(why, n)| format!("{n}× {why}")).collect();
         println!(
@@ -115,13 +127,25 @@ pub fn run(args: CrawlArgs) -> Result<()> {
             s.skipped_noindex,
             s.stored,
             failures.join(", "),
-            if s.complete { "" } else { " (stopped by a limit; run again to resume)" }
+            if s.complete {
+                ""
+            } else {
+                " (stopped by a limit; run again to resume)"
+            }
         );
     }
-    println!("{} requests; {} documents stored in {}", summary.requests, summary.documents, args.out.display());
+    println!(
+        "{} requests; {} documents stored in {}",
+        summary.requests,
+        summary.documents,
+        args.out.display()
+    );
 
     let written = write_documents(&crawler, &args.out.join("documents.jsonl"))?;
-    println!("{written} documents written to {} (index them with `sotehaku index --input` that file)", args.out.join("documents.jsonl").display());
+    println!(
+        "{written} documents written to {} (index them with `sotehaku index --input` that file)",
+        args.out.join("documents.jsonl").display()
+    );
     Ok(())
 }
 
@@ -129,7 +153,9 @@ pub fn run(args: CrawlArgs) -> Result<()> {
 fn write_documents(crawler: &Crawler, path: &std::path::Path) -> Result<usize> {
     let ingester = sotehaku::Ingester::new();
     let tmp = path.with_extension("jsonl.tmp");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?);
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?,
+    );
     let mut written = 0;
     for page in crawler.archive().pages()? {
         let page = match page {
@@ -180,19 +206,35 @@ impl CrawlObserver for Bars {
         let Ok(mut map) = self.by_source.lock() else { return };
         match event {
             CrawlEvent::SourceStarted { source, pending, .. } => {
-                let bar = self.bars.add(ProgressBar::new(*pending).with_style(
-                    ProgressStyle::with_template("{prefix:<28} [{bar:30}] {pos}/{len} {msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
-                ));
+                let bar = self.bars.add(
+                    ProgressBar::new(*pending).with_style(
+                        ProgressStyle::with_template("{prefix:<28} [{bar:30}] {pos}/{len} {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar())
+                            .progress_chars("=> "),
+                    ),
+                );
                 bar.set_prefix(source.to_string());
                 map.insert(source.to_string(), bar);
             }
-            CrawlEvent::Page { source, done, pending, url, .. } => {
+            CrawlEvent::Page {
+                source,
+                done,
+                pending,
+                url,
+                ..
+            } => {
                 if let Some(bar) = map.get(*source) {
                     bar.set_length(done + pending);
                     bar.set_position(*done);
-                    bar.set_message(url.chars().rev().take(40).collect::<String>().chars().rev().collect::<String>());
+                    bar.set_message(
+                        url.chars()
+                            .rev()
+                            .take(40)
+                            .collect::<String>()
+                            .chars()
+                            .rev()
+                            .collect::<String>(),
+                    );
                 }
             }
             CrawlEvent::SourceFinished { summary } => {

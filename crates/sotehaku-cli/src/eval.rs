@@ -41,8 +41,15 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let qrels_text =
         std::fs::read_to_string(&args.qrels).with_context(|| format!("cannot read {}", args.qrels.display()))?;
     let qrels = Qrels::parse(&qrels_text).with_context(|| format!("{}", args.qrels.display()))?;
-    let inputs = if args.input.is_empty() { vec![DefaultLocations::discover().corpus] } else { args.input.clone() };
-    let cache = args.cache.clone().unwrap_or_else(|| std::env::temp_dir().join("sotehaku-eval"));
+    let inputs = if args.input.is_empty() {
+        vec![DefaultLocations::discover().corpus]
+    } else {
+        args.input.clone()
+    };
+    let cache = args
+        .cache
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("sotehaku-eval"));
 
     let report = evaluate(args.analyzer, &inputs, &cache, &topics, &qrels)?;
     let baseline = match args.baseline.trim() {
@@ -99,15 +106,27 @@ fn print_table(report: &EvalReport, baseline: Option<&EvalReport>) {
         )
     };
     println!("{} topics", report.topics);
-    println!("{:<10} {:>8} {:>11} {:>7} {:>6} {:>9}", "analyzer", "nDCG@10", "Recall@100", "MRR@10", "P@10", "unjudged");
+    println!(
+        "{:<10} {:>8} {:>11} {:>7} {:>6} {:>9}",
+        "analyzer", "nDCG@10", "Recall@100", "MRR@10", "P@10", "unjudged"
+    );
     println!("{}", row(report));
     if let Some(b) = baseline {
         println!("{}", row(b));
     }
     println!();
-    println!("per topic (nDCG@10{}):", if baseline.is_some() { ", baseline" } else { "" });
+    println!(
+        "per topic (nDCG@10{}):",
+        if baseline.is_some() { ", baseline" } else { "" }
+    );
     for (id, s) in &report.per_topic {
-        let b = baseline.and_then(|b| b.per_topic.get(id)).map(|b| format!("  {:.3}", b.ndcg_at_10)).unwrap_or_default();
-        println!("  {id:<6} {:.3}{b}  (recall@100 {:.3}, unjudged in top 10: {})", s.ndcg_at_10, s.recall_at_100, s.unjudged_at_10);
+        let b = baseline
+            .and_then(|b| b.per_topic.get(id))
+            .map(|b| format!("  {:.3}", b.ndcg_at_10))
+            .unwrap_or_default();
+        println!(
+            "  {id:<6} {:.3}{b}  (recall@100 {:.3}, unjudged in top 10: {})",
+            s.ndcg_at_10, s.recall_at_100, s.unjudged_at_10
+        );
     }
 }

@@ -15,7 +15,11 @@ use clap::{Args, Parser, Subcommand};
 use sotehaku::{AnalyzerKind, DefaultLocations, DocType, Engine, Query, SortOrder};
 
 #[derive(Parser)]
-#[command(name = "sotehaku", version, about = "Search the documents of Finland's social and health care reform")]
+#[command(
+    name = "sotehaku",
+    version,
+    about = "Search the documents of Finland's social and health care reform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,6 +37,8 @@ enum Command {
     Index(IndexArgs),
     /// Show how the Finnish analysis sees a text: each token with its base forms and compound parts.
     Analyze(AnalyzeArgs),
+    /// Serve the JSON API and the search page over HTTP (read-only).
+    Serve(ServeArgs),
     /// Measure relevance (nDCG@10, Recall@100, MRR@10, P@10) on topics and graded judgments.
     Eval(eval::EvalArgs),
 }
@@ -72,6 +78,19 @@ struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on. The default serves this machine only; give 0.0.0.0:PORT to serve a network.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Index directory; without it, the default index (built from corpus/ when missing or stale).
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// The address users reach the server at, for links in Atom feeds (e.g. https://haku.example.fi).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -129,6 +148,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest(args),
         Command::Index(args) => index(args),
         Command::Analyze(args) => analyze(args),
+        Command::Serve(args) => serve(args),
         Command::Eval(args) => eval::run(args),
     };
     match result {
@@ -143,7 +163,10 @@ fn main() -> ExitCode {
 }
 
 fn build_query(args: &SearchArgs) -> Result<Query> {
-    let mut query = Query::new(args.query.clone()).sort(args.sort).limit(args.limit).offset(args.offset);
+    let mut query = Query::new(args.query.clone())
+        .sort(args.sort)
+        .limit(args.limit)
+        .offset(args.offset);
     for region in &args.region {
         query = query.region_name(region)?;
     }
@@ -224,7 +247,13 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     }
     println!("{:<24} {:<11} {:<32} compound parts", "token", "source", "base forms");
     for t in &tokens {
-        println!("{:<24} {:<11} {:<32} {}", t.text, t.source, t.base_forms.join(", "), t.compound_parts.join(" + "));
+        println!(
+            "{:<24} {:<11} {:<32} {}",
+            t.text,
+            t.source,
+            t.base_forms.join(", "),
+            t.compound_parts.join(" + ")
+        );
     }
     Ok(())
 }
@@ -282,9 +311,31 @@ fn ingest(args: IngestArgs) -> Result<()> {
         }
     }
     sink.flush()?;
-    eprintln!("{} documents, {duplicates} near-duplicates folded, {failed} inputs failed", documents.len());
+    eprintln!(
+        "{} documents, {duplicates} near-duplicates folded, {failed} inputs failed",
+        documents.len()
+    );
     if documents.is_empty() && failed > 0 {
         return Err(UsageError("no input could be ingested; see the errors above".into()).into());
     }
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<()> {
+    let engine = match &args.index {
+        Some(dir) => Engine::open(dir)?,
+        None => open_default()?,
+    };
+    let config = sotehaku_server::ServerConfig {
+        addr: args.addr,
+        public_url: args.public_url,
+        ..Default::default()
+    };
+    eprintln!(
+        "serving {} documents on http://{} (Ctrl-C stops)",
+        engine.num_docs(),
+        args.addr
+    );
+    sotehaku_server::run(engine, config)?;
     Ok(())
 }

@@ -10,7 +10,9 @@ struct Style {
 
 impl Style {
     fn detect() -> Style {
-        Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Style {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -33,7 +35,11 @@ pub fn print_results(results: &SearchResults, offset: usize) {
         results.total,
         results.query,
         results.took_ms,
-        if shown > 0 { format!(", showing {}–{}", offset + 1, offset + shown) } else { String::new() }
+        if shown > 0 {
+            format!(", showing {}–{}", offset + 1, offset + shown)
+        } else {
+            String::new()
+        }
     );
     println!();
     let regions = RegionTable::builtin();
@@ -46,7 +52,12 @@ pub fn print_results(results: &SearchResults, offset: usize) {
         let names: Vec<String> = hit
             .regions
             .iter()
-            .map(|r| regions.info(*r).map(|info| info.name_fi.clone()).unwrap_or_else(|| r.code()))
+            .map(|r| {
+                regions
+                    .info(*r)
+                    .map(|info| info.name_fi.clone())
+                    .unwrap_or_else(|| r.code())
+            })
             .collect();
         if !names.is_empty() {
             meta.push(names.join(", "));
@@ -65,15 +76,29 @@ pub fn print_results(results: &SearchResults, offset: usize) {
         if values.0.is_empty() {
             return;
         }
-        let items: Vec<String> = values.0.iter().take(12).map(|(v, c)| format!("{} {c}", name(v))).collect();
-        let more = if values.0.len() > 12 { format!(" · … {} more", values.0.len() - 12) } else { String::new() };
+        let items: Vec<String> = values
+            .0
+            .iter()
+            .take(12)
+            .map(|(v, c)| format!("{} {c}", name(v)))
+            .collect();
+        let more = if values.0.len() > 12 {
+            format!(" · … {} more", values.0.len() - 12)
+        } else {
+            String::new()
+        };
         println!("{} {}{more}", style.paint("1", label), items.join(" · "));
     };
     let region_name = |code: &str| -> String {
         code.parse::<sotehaku::Region>()
             .ok()
             .and_then(|r| regions.info(r))
-            .map(|info| format!("{} ({code})", info.aliases.first().cloned().unwrap_or_else(|| info.name_fi.clone())))
+            .map(|info| {
+                format!(
+                    "{} ({code})",
+                    info.aliases.first().cloned().unwrap_or_else(|| info.name_fi.clone())
+                )
+            })
             .unwrap_or_else(|| code.to_string())
     };
     let plain = |v: &str| v.to_string();

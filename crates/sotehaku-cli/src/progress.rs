@@ -51,7 +51,11 @@ impl BuildBar {
             secs,
             report.indexed as f64 / secs,
             report.text_bytes as f64 / 1e6 / secs,
-            if report.skipped > 0 { format!("; {} skipped", report.skipped) } else { String::new() }
+            if report.skipped > 0 {
+                format!("; {} skipped", report.skipped)
+            } else {
+                String::new()
+            }
         );
     }
 }

@@ -13,7 +13,11 @@ fn workspace() -> PathBuf {
 }
 
 fn sotehaku(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sotehaku")).args(args).env("NO_COLOR", "1").output().expect("run sotehaku")
+    Command::new(env!("CARGO_BIN_EXE_sotehaku"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sotehaku")
 }
 
 /// The shipped corpus indexed once into a temporary directory.
@@ -23,8 +27,18 @@ fn corpus_index() -> &'static Path {
         let dir = tempfile::tempdir().expect("tempdir");
         let index = dir.path().join("index");
         let corpus = workspace().join("corpus");
-        let out = sotehaku(&["index", "--input", corpus.to_str().unwrap(), "--index", index.to_str().unwrap()]);
-        assert!(out.status.success(), "indexing failed: {}", String::from_utf8_lossy(&out.stderr));
+        let out = sotehaku(&[
+            "index",
+            "--input",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "indexing failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         (dir, index)
     });
     path
@@ -35,24 +49,47 @@ fn search_json(args: &[&str]) -> Value {
     let mut all = vec!["search", "--json", "--index", &index];
     all.extend_from_slice(args);
     let out = sotehaku(&all);
-    assert!(out.status.success(), "search {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "search {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("search --json prints one JSON object")
 }
 
 fn hit_ids(v: &Value) -> Vec<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
 fn finds_the_paijat_hame_qa_seed() {
     let v = search_json(&["aluekierros kysymyksiä vastauksia"]);
     assert!(v["total"].as_u64().unwrap() > 0);
-    assert!(hit_ids(&v).iter().any(|id| id.contains("000_f53190989472bf56")), "Q&A seed not in {:?}", hit_ids(&v));
+    assert!(
+        hit_ids(&v).iter().any(|id| id.contains("000_f53190989472bf56")),
+        "Q&A seed not in {:?}",
+        hit_ids(&v)
+    );
     for key in ["query", "total", "took_ms", "hits", "facets"] {
         assert!(v.get(key).is_some(), "JSON lacks {key}");
     }
     let hit = &v["hits"][0];
-    for key in ["id", "title", "url", "published", "regions", "themes", "doc_type", "score", "snippet"] {
+    for key in [
+        "id",
+        "title",
+        "url",
+        "published",
+        "regions",
+        "themes",
+        "doc_type",
+        "score",
+        "snippet",
+    ] {
         assert!(hit.get(key).is_some(), "hit lacks {key}");
     }
     for key in ["region", "theme", "doc_type", "year"] {
@@ -66,11 +103,29 @@ fn indexing_the_same_files_again_replaces_instead_of_duplicating() {
     let index = dir.path().join("ix");
     let seeds = workspace().join("corpus/seeds");
     for _ in 0..2 {
-        let out = sotehaku(&["index", "--input", seeds.to_str().unwrap(), "--index", index.to_str().unwrap()]);
+        let out = sotehaku(&[
+            "index",
+            "--input",
+            seeds.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).starts_with("5 documents"), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("5 documents"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
-    let out = sotehaku(&["search", "--json", "--index", index.to_str().unwrap(), "--limit", "100", ""]);
+    let out = sotehaku(&[
+        "search",
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+        "--limit",
+        "100",
+        "",
+    ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 5);
 }
@@ -78,10 +133,21 @@ fn indexing_the_same_files_again_replaces_instead_of_duplicating() {
 #[test]
 fn date_range_narrows_to_the_year() {
     let all = search_json(&["sosiaalihuolto", "--limit", "1000"]);
-    let in_2021 = search_json(&["sosiaalihuolto", "--from", "2021-01-01", "--to", "2021-12-31", "--limit", "1000"]);
+    let in_2021 = search_json(&[
+        "sosiaalihuolto",
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2021-12-31",
+        "--limit",
+        "1000",
+    ]);
     let total_all = all["total"].as_u64().unwrap();
     let total_2021 = in_2021["total"].as_u64().unwrap();
-    assert!(total_2021 > 0 && total_2021 < total_all, "2021: {total_2021}, all: {total_all}");
+    assert!(
+        total_2021 > 0 && total_2021 < total_all,
+        "2021: {total_2021}, all: {total_all}"
+    );
     for hit in in_2021["hits"].as_array().unwrap() {
         let date = hit["published"].as_str().unwrap();
         assert!(date.starts_with("2021"), "{} published {date}", hit["id"]);
@@ -95,15 +161,30 @@ fn facet_counts_equal_the_matching_documents() {
     let v = search_json(&["hyvinvointialue", "--limit", "1000"]);
     let total = v["total"].as_u64().unwrap();
     let hits = v["hits"].as_array().unwrap();
-    assert_eq!(hits.len() as u64, total, "limit 1000 returns every hit of the small corpus");
-    let type_sum: u64 = v["facets"]["doc_type"].as_object().unwrap().values().map(|c| c.as_u64().unwrap()).sum();
+    assert_eq!(
+        hits.len() as u64,
+        total,
+        "limit 1000 returns every hit of the small corpus"
+    );
+    let type_sum: u64 = v["facets"]["doc_type"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c.as_u64().unwrap())
+        .sum();
     assert_eq!(type_sum, total, "every document has exactly one type");
     for (code, count) in v["facets"]["region"].as_object().unwrap() {
-        let with_region = hits.iter().filter(|h| h["regions"].as_array().unwrap().iter().any(|r| r == code)).count();
+        let with_region = hits
+            .iter()
+            .filter(|h| h["regions"].as_array().unwrap().iter().any(|r| r == code))
+            .count();
         assert_eq!(with_region as u64, count.as_u64().unwrap(), "region {code}");
     }
     for (year, count) in v["facets"]["year"].as_object().unwrap() {
-        let in_year = hits.iter().filter(|h| h["published"].as_str().is_some_and(|d| d.starts_with(year.as_str()))).count();
+        let in_year = hits
+            .iter()
+            .filter(|h| h["published"].as_str().is_some_and(|d| d.starts_with(year.as_str())))
+            .count();
         assert_eq!(in_year as u64, count.as_u64().unwrap(), "year {year}");
     }
     // Filtering on a region gives exactly that region's count.
@@ -116,7 +197,12 @@ fn facet_counts_equal_the_matching_documents() {
 fn empty_query_lists_everything_newest_first() {
     let v = search_json(&["", "--limit", "20"]);
     assert_eq!(v["total"].as_u64().unwrap(), 300);
-    let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().filter_map(|h| h["published"].as_str()).collect();
+    let dates: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["published"].as_str())
+        .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "not newest first: {dates:?}");
 }
 
@@ -154,7 +240,11 @@ fn missing_or_corrupt_index_is_a_clear_error() {
     let missing = dir.path().join("nothing-here");
     let out = sotehaku(&["search", "--index", missing.to_str().unwrap(), "sote"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no index at"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no index at"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let corrupt = dir.path().join("corrupt");
     std::fs::create_dir(&corrupt).unwrap();
@@ -176,7 +266,13 @@ fn bad_input_lines_are_reported_and_the_rest_indexed() {
     )
     .unwrap();
     let index = dir.path().join("ix");
-    let out = sotehaku(&["index", "--input", input.to_str().unwrap(), "--index", index.to_str().unwrap()]);
+    let out = sotehaku(&[
+        "index",
+        "--input",
+        input.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("docs.jsonl:2"), "{stderr}");

@@ -90,5 +90,10 @@ impl FromStr for AnalyzerKind {
 /// Registers every chain under its name, so any index (and the query parser over it) finds its tokenizers.
 pub fn register_all(manager: &TokenizerManager) {
     sotehaku_finnish::analyzers::register(manager);
-    manager.register(NONE, TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(0)).build());
+    manager.register(
+        NONE,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(0))
+            .build(),
+    );
 }

@@ -41,9 +41,15 @@ pub fn parse_topics(text: &str) -> Result<Vec<Topic>, EvalFormatError> {
         }
         let mut cols = line.split('\t');
         let (Some(id), Some(query)) = (cols.next(), cols.next()) else {
-            return Err(EvalFormatError { line: i + 1, message: "expected qid<TAB>query".into() });
+            return Err(EvalFormatError {
+                line: i + 1,
+                message: "expected qid<TAB>query".into(),
+            });
         };
-        topics.push(Topic { id: id.trim().to_string(), query: query.trim().to_string() });
+        topics.push(Topic {
+            id: id.trim().to_string(),
+            query: query.trim().to_string(),
+        });
     }
     Ok(topics)
 }
@@ -64,12 +70,20 @@ impl Qrels {
                 continue;
             }
             if cols.len() != 4 {
-                return Err(EvalFormatError { line: i + 1, message: "expected: qid iteration docid grade".into() });
+                return Err(EvalFormatError {
+                    line: i + 1,
+                    message: "expected: qid iteration docid grade".into(),
+                });
             }
-            let grade: i64 = cols[3]
-                .parse()
-                .map_err(|_| EvalFormatError { line: i + 1, message: format!("grade {:?} is not a number", cols[3]) })?;
-            qrels.by_topic.entry(cols[0].to_string()).or_default().insert(cols[2].to_string(), grade.max(0) as u32);
+            let grade: i64 = cols[3].parse().map_err(|_| EvalFormatError {
+                line: i + 1,
+                message: format!("grade {:?} is not a number", cols[3]),
+            })?;
+            qrels
+                .by_topic
+                .entry(cols[0].to_string())
+                .or_default()
+                .insert(cols[2].to_string(), grade.max(0) as u32);
         }
         Ok(qrels)
     }
@@ -77,7 +91,9 @@ impl Qrels {
     /// The judgments of one topic (document id → grade; 0 = judged not relevant).
     pub fn judgments(&self, topic: &str) -> &HashMap<String, u32> {
         static EMPTY: std::sync::OnceLock<HashMap<String, u32>> = std::sync::OnceLock::new();
-        self.by_topic.get(topic).unwrap_or_else(|| EMPTY.get_or_init(HashMap::new))
+        self.by_topic
+            .get(topic)
+            .unwrap_or_else(|| EMPTY.get_or_init(HashMap::new))
     }
 }
 
@@ -109,14 +125,33 @@ pub fn score_topic(ranked: &[String], judgments: &HashMap<String, u32>) -> Topic
     let mut ideal: Vec<u32> = judgments.values().copied().filter(|&g| g > 0).collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     let idcg = dcg(&mut ideal.iter().copied());
-    let ndcg = if idcg > 0.0 { dcg(&mut ranked.iter().map(grade)) / idcg } else { 0.0 };
+    let ndcg = if idcg > 0.0 {
+        dcg(&mut ranked.iter().map(grade)) / idcg
+    } else {
+        0.0
+    };
     let relevant = judgments.values().filter(|&&g| g > 0).count();
     let found = ranked.iter().take(100).filter(|id| grade(id) > 0).count();
-    let recall = if relevant > 0 { found as f64 / relevant as f64 } else { 0.0 };
-    let mrr = ranked.iter().take(10).position(|id| grade(id) > 0).map(|p| 1.0 / (p + 1) as f64).unwrap_or(0.0);
+    let recall = if relevant > 0 {
+        found as f64 / relevant as f64
+    } else {
+        0.0
+    };
+    let mrr = ranked
+        .iter()
+        .take(10)
+        .position(|id| grade(id) > 0)
+        .map(|p| 1.0 / (p + 1) as f64)
+        .unwrap_or(0.0);
     let p10 = ranked.iter().take(10).filter(|id| grade(id) > 0).count() as f64 / 10.0;
     let unjudged = ranked.iter().take(10).filter(|id| !judgments.contains_key(*id)).count();
-    TopicScores { ndcg_at_10: ndcg, recall_at_100: recall, mrr_at_10: mrr, p_at_10: p10, unjudged_at_10: unjudged }
+    TopicScores {
+        ndcg_at_10: ndcg,
+        recall_at_100: recall,
+        mrr_at_10: mrr,
+        p_at_10: p10,
+        unjudged_at_10: unjudged,
+    }
 }
 
 /// The figures for a run: the means and every topic.

@@ -26,7 +26,10 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("dir", &self.dir).field("meta", &self.meta).finish()
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("meta", &self.meta)
+            .finish()
     }
 }
 
@@ -48,10 +51,15 @@ impl SearchIndex {
             None => return Err(IndexError::Missing(dir.to_path_buf())),
         };
         if let Some(reason) = meta.incompatibility() {
-            return Err(IndexError::Stale { dir: dir.to_path_buf(), reason });
+            return Err(IndexError::Stale {
+                dir: dir.to_path_buf(),
+                reason,
+            });
         }
-        let index = Index::open_in_dir(dir)
-            .map_err(|e| IndexError::Corrupt { dir: dir.to_path_buf(), reason: e.to_string() })?;
+        let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt {
+            dir: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         let fields = Fields::from_schema(&index.schema())?;
         let opened = SearchIndex::finish(index, fields, meta, Some(dir.to_path_buf()))?;
         opened.check_tokenizers()?;
@@ -78,7 +86,10 @@ impl SearchIndex {
 
     /// Creates a new, empty index in `dir` (created if needed; it must not already hold an index).
     pub fn create(dir: &Path, analyzer: AnalyzerKind) -> Result<SearchIndex, IndexError> {
-        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let (schema, fields) = build_schema(analyzer);
         let index = Index::create_in_dir(dir, schema)
             .map_err(|e| IndexError::Other(format!("cannot create an index in {}: {e}", dir.display())))?;
@@ -120,7 +131,13 @@ impl SearchIndex {
                 dir: dir.clone().unwrap_or_default(),
                 reason: e.to_string(),
             })?;
-        Ok(SearchIndex { index, reader, fields, meta, dir })
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            meta,
+            dir,
+        })
     }
 
     pub fn meta(&self) -> &IndexMeta {
@@ -157,18 +174,32 @@ impl SearchIndex {
     /// A writer. Only one may exist per index at a time (tantivy holds a lock file); a second process gets
     /// [`IndexError::Locked`].
     pub fn indexer(&self) -> Result<Indexer, IndexError> {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
-        let writer = self.index.writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone().unwrap_or_default()),
-            other => IndexError::from(other),
-        })?;
-        Ok(Indexer { writer, fields: self.fields, analyzer: self.meta.analyzer, pending: 0 })
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let writer = self
+            .index
+            .writer_with_num_threads(threads, WRITER_MEMORY)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone().unwrap_or_default()),
+                other => IndexError::from(other),
+            })?;
+        Ok(Indexer {
+            writer,
+            fields: self.fields,
+            analyzer: self.meta.analyzer,
+            pending: 0,
+        })
     }
 }
 
 /// Removes the files of a sotehaku (or tantivy) index from `dir`, and nothing else.
 fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| IndexError::Io { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| IndexError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -176,7 +207,9 @@ fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
             || name == ".managed.json"
             || name.starts_with(".tantivy")
             || name.starts_with(crate::schema::META_FILE)
-            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|ext| name.ends_with(ext));
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
+                .iter()
+                .any(|ext| name.ends_with(ext));
         if is_index_file && path.is_file() {
             std::fs::remove_file(&path).map_err(|source| IndexError::Io { path, source })?;
         }
@@ -253,7 +286,10 @@ impl Indexer {
             }
         }
         if let Some(day) = doc.published.and_then(|p| p.earliest()) {
-            let secs = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or_default();
+            let secs = day
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp())
+                .unwrap_or_default();
             td.add_date(f.published, DateTime::from_timestamp_secs(secs));
             td.add_facet(f.year, Facet::from_path([day.year().to_string()]));
         }
@@ -278,10 +314,16 @@ mod tests {
     fn upsert_replaces_instead_of_duplicating() {
         let index = SearchIndex::in_memory(AnalyzerKind::Snowball).unwrap();
         let mut indexer = index.indexer().unwrap();
-        indexer.upsert(&Document::new("a", "Ensimmäinen", "Vanha teksti")).unwrap();
-        indexer.upsert(&Document::new("a", "Ensimmäinen", "Uusi teksti")).unwrap();
+        indexer
+            .upsert(&Document::new("a", "Ensimmäinen", "Vanha teksti"))
+            .unwrap();
+        indexer
+            .upsert(&Document::new("a", "Ensimmäinen", "Uusi teksti"))
+            .unwrap();
         indexer.commit().unwrap();
-        indexer.upsert(&Document::new("a", "Ensimmäinen", "Kolmas teksti")).unwrap();
+        indexer
+            .upsert(&Document::new("a", "Ensimmäinen", "Kolmas teksti"))
+            .unwrap();
         indexer.commit().unwrap();
         index.reload().unwrap();
         assert_eq!(index.num_docs(), 1);

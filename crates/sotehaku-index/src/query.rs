@@ -60,13 +60,17 @@ impl QueryBuilder {
     pub fn build(&mut self, text: &str) -> Result<BuiltQuery, IndexError> {
         let ast = tantivy::query_grammar::parse_query(text).map_err(|_| IndexError::Query {
             query: text.chars().take(200).collect(),
-            reason: "the query has a syntax error: check quotes and parentheses, and that AND/OR/NOT stand between words"
-                .into(),
+            reason:
+                "the query has a syntax error: check quotes and parentheses, and that AND/OR/NOT stand between words"
+                    .into(),
         })?;
         let mut words = 0;
         let mut has_terms = false;
         let query = self.convert(&ast, text, &mut words, &mut has_terms)?;
-        Ok(BuiltQuery { query: query.unwrap_or_else(|| Box::new(EmptyQuery)), has_terms })
+        Ok(BuiltQuery {
+            query: query.unwrap_or_else(|| Box::new(EmptyQuery)),
+            has_terms,
+        })
     }
 
     fn convert(
@@ -76,7 +80,10 @@ impl QueryBuilder {
         words: &mut usize,
         has_terms: &mut bool,
     ) -> Result<Option<Box<dyn Query>>, IndexError> {
-        let user_error = |reason: String| IndexError::Query { query: text.chars().take(200).collect(), reason };
+        let user_error = |reason: String| IndexError::Query {
+            query: text.chars().take(200).collect(),
+            reason,
+        };
         match ast {
             UserInputAst::Clause(clauses) => {
                 let mut converted = Vec::new();
@@ -89,7 +96,9 @@ impl QueryBuilder {
                     return Ok(None);
                 }
                 if converted.iter().all(|(o, _)| *o == Occur::MustNot) {
-                    return Err(user_error("the query only excludes words; add at least one word to search for".into()));
+                    return Err(user_error(
+                        "the query only excludes words; add at least one word to search for".into(),
+                    ));
                 }
                 if converted.len() == 1 && converted[0].0 != Occur::MustNot {
                     return Ok(converted.pop().map(|(_, q)| q));
@@ -99,9 +108,13 @@ impl QueryBuilder {
             UserInputAst::Boost(sub, boost) => {
                 let boost = boost.into_inner() as f32;
                 if !boost.is_finite() || boost <= 0.0 || boost > 1000.0 {
-                    return Err(user_error(format!("a boost must be a number between 0 and 1000, not {boost}")));
+                    return Err(user_error(format!(
+                        "a boost must be a number between 0 and 1000, not {boost}"
+                    )));
                 }
-                Ok(self.convert(sub, text, words, has_terms)?.map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>))
+                Ok(self
+                    .convert(sub, text, words, has_terms)?
+                    .map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>))
             }
             UserInputAst::Leaf(leaf) => match leaf.as_ref() {
                 UserInputLeaf::Literal(literal) => {
@@ -115,9 +128,9 @@ impl QueryBuilder {
                 UserInputLeaf::Range { .. } | UserInputLeaf::Set { .. } => Err(user_error(
                     "ranges and sets are not supported in the query; use the date and facet filters".into(),
                 )),
-                UserInputLeaf::Exists { .. } | UserInputLeaf::Regex { .. } => {
-                    Err(user_error("this kind of query is not supported; search for words or \"phrases\"".into()))
-                }
+                UserInputLeaf::Exists { .. } | UserInputLeaf::Regex { .. } => Err(user_error(
+                    "this kind of query is not supported; search for words or \"phrases\"".into(),
+                )),
             },
         }
     }
@@ -131,8 +144,9 @@ impl QueryBuilder {
         let wanted: Vec<usize> = match &literal.field_name {
             None => (0..self.fields.len()).collect(),
             Some(name) => {
-                let matching: Vec<usize> =
-                    (0..self.fields.len()).filter(|&i| self.fields[i].names.contains(&name.as_str())).collect();
+                let matching: Vec<usize> = (0..self.fields.len())
+                    .filter(|&i| self.fields[i].names.contains(&name.as_str()))
+                    .collect();
                 if matching.is_empty() {
                     return Err(IndexError::Query {
                         query: text.chars().take(200).collect(),
@@ -157,8 +171,10 @@ impl QueryBuilder {
                     continue;
                 }
                 // Parts are alternatives: a document with more of them scores higher.
-                let terms: Vec<Box<dyn Query>> =
-                    distinct(positions.into_iter().flatten()).into_iter().map(|t| term_query(field.field, &t)).collect();
+                let terms: Vec<Box<dyn Query>> = distinct(positions.into_iter().flatten())
+                    .into_iter()
+                    .map(|t| term_query(field.field, &t))
+                    .collect();
                 Some(should(terms))
             } else if phrase && positions.len() > 1 {
                 // Base forms position by position; an ambiguous word is matched by its first reading.
@@ -236,7 +252,10 @@ fn distinct(terms: impl Iterator<Item = String>) -> BTreeSet<String> {
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 fn boost(q: Box<dyn Query>, factor: f32) -> Box<dyn Query> {
@@ -251,12 +270,16 @@ fn should(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if queries.len() == 1 {
         return queries.remove(0);
     }
-    Box::new(BooleanQuery::new(queries.into_iter().map(|q| (Occur::Should, q)).collect()))
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 fn must(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if queries.len() == 1 {
         return queries.remove(0);
     }
-    Box::new(BooleanQuery::new(queries.into_iter().map(|q| (Occur::Must, q)).collect()))
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
 }

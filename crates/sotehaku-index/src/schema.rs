@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FacetOptions, STORED,
-    STRING,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+    STORED, STRING,
 };
 
 use crate::analysis::AnalyzerKind;
@@ -42,8 +42,16 @@ pub struct Fields {
 }
 
 fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
-    let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
-    TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
 }
 
 /// Builds the schema for an index analysed with `kind`.
@@ -58,14 +66,30 @@ pub fn build_schema(kind: AnalyzerKind) -> (Schema, Fields) {
     let text_sv = b.add_text_field("text_sv", text_options(crate::analysis::SV_TOKENIZER, true));
     let published = b.add_date_field(
         "published",
-        DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds),
+        DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
     );
     let region = b.add_facet_field("region", FacetOptions::default());
     let theme = b.add_facet_field("theme", FacetOptions::default());
     let doc_type = b.add_facet_field("doc_type", FacetOptions::default());
     let year = b.add_facet_field("year", FacetOptions::default());
     let doc = b.add_text_field("doc", STORED);
-    let fields = Fields { id, title, text, parts, title_sv, text_sv, published, region, theme, doc_type, year, doc };
+    let fields = Fields {
+        id,
+        title,
+        text,
+        parts,
+        title_sv,
+        text_sv,
+        published,
+        region,
+        theme,
+        doc_type,
+        year,
+        doc,
+    };
     (b.build(), fields)
 }
 
@@ -73,7 +97,9 @@ impl Fields {
     /// Resolves the fields of an opened index's schema.
     pub fn from_schema(schema: &Schema) -> Result<Fields, IndexError> {
         let get = |name: &str| {
-            schema.get_field(name).map_err(|_| IndexError::Incompatible(format!("the index has no field {name:?}")))
+            schema
+                .get_field(name)
+                .map_err(|_| IndexError::Incompatible(format!("the index has no field {name:?}")))
         };
         Ok(Fields {
             id: get("id")?,
@@ -118,9 +144,10 @@ impl IndexMeta {
     pub fn read(dir: &Path) -> Result<Option<IndexMeta>, IndexError> {
         let path = dir.join(META_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(s) => serde_json::from_str(&s)
-                .map(Some)
-                .map_err(|e| IndexError::Corrupt { dir: dir.to_path_buf(), reason: format!("{META_FILE}: {e}") }),
+            Ok(s) => serde_json::from_str(&s).map(Some).map_err(|e| IndexError::Corrupt {
+                dir: dir.to_path_buf(),
+                reason: format!("{META_FILE}: {e}"),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(IndexError::Io { path, source: e }),
         }
@@ -131,7 +158,10 @@ impl IndexMeta {
         let path = dir.join(META_FILE);
         let tmp = dir.join(format!("{META_FILE}.tmp"));
         let json = serde_json::to_string_pretty(self).map_err(|e| IndexError::Other(e.to_string()))?;
-        std::fs::write(&tmp, json).map_err(|source| IndexError::Io { path: tmp.clone(), source })?;
+        std::fs::write(&tmp, json).map_err(|source| IndexError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
         std::fs::rename(&tmp, &path).map_err(|source| IndexError::Io { path, source })
     }
 

@@ -89,14 +89,20 @@ impl Default for SearchRequest {
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>) -> SearchRequest {
-        SearchRequest { query: query.into(), ..SearchRequest::default() }
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
     }
 
     /// Checks the limits and the date range; the message says what to change.
     pub fn validate(&self) -> Result<(), IndexError> {
         let invalid = |m: String| Err(IndexError::InvalidRequest(m));
         if self.query.len() > MAX_QUERY_BYTES {
-            return invalid(format!("the query is {} bytes long; the limit is {MAX_QUERY_BYTES}", self.query.len()));
+            return invalid(format!(
+                "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+                self.query.len()
+            ));
         }
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return invalid(format!("limit must be between 1 and {MAX_LIMIT}, not {}", self.limit));
@@ -240,7 +246,11 @@ impl SearchIndex {
         let f = &self.fields;
         let manager = self.index.tokenizers();
         let kind = self.analyzer();
-        let analyzer = |name: &str| manager.get(name).unwrap_or_else(|| TextAnalyzer::from(tantivy::tokenizer::RawTokenizer::default()));
+        let analyzer = |name: &str| {
+            manager
+                .get(name)
+                .unwrap_or_else(|| TextAnalyzer::from(tantivy::tokenizer::RawTokenizer::default()))
+        };
         let main = kind.main_tokenizer();
         let sv = crate::analysis::SV_TOKENIZER;
         let field = |field, name: &str, boost, parts, primary, names| SearchField {
@@ -258,9 +268,19 @@ impl SearchIndex {
             field(f.text_sv, sv, 1.0, false, false, &["text", "teksti"][..]),
         ];
         if kind == AnalyzerKind::Finnish {
-            fields.push(field(f.parts, kind.parts_tokenizer(), PARTS_BOOST, true, false, &["text", "teksti"][..]));
+            fields.push(field(
+                f.parts,
+                kind.parts_tokenizer(),
+                PARTS_BOOST,
+                true,
+                false,
+                &["text", "teksti"][..],
+            ));
         }
-        QueryBuilder { fields, expand: kind == AnalyzerKind::Finnish }
+        QueryBuilder {
+            fields,
+            expand: kind == AnalyzerKind::Finnish,
+        }
     }
 
     /// Parses the user's query. An empty query matches everything.
@@ -270,7 +290,10 @@ impl SearchIndex {
 
     fn build_query(&self, query: &str) -> Result<BuiltQuery, IndexError> {
         if query.trim().is_empty() {
-            return Ok(BuiltQuery { query: Box::new(AllQuery), has_terms: true });
+            return Ok(BuiltQuery {
+                query: Box::new(AllQuery),
+                has_terms: true,
+            });
         }
         self.query_builder().build(query)
     }
@@ -280,7 +303,10 @@ impl SearchIndex {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
-        let BuiltQuery { query: user_query, has_terms } = self.build_query(&request.query)?;
+        let BuiltQuery {
+            query: user_query,
+            has_terms,
+        } = self.build_query(&request.query)?;
         let mut warnings = Vec::new();
         if !has_terms {
             warnings.push(format!(
@@ -299,47 +325,86 @@ impl SearchIndex {
 
         let full = self.filtered(user_query.box_clone(), request, None);
         let mut facet_collectors = Vec::new();
-        for field in [self.fields.region, self.fields.theme, self.fields.doc_type, self.fields.year] {
+        for field in [
+            self.fields.region,
+            self.fields.theme,
+            self.fields.doc_type,
+            self.fields.year,
+        ] {
             let name = self.index.schema().get_field_name(field).to_string();
             let mut c = FacetCollector::for_field(name);
             c.add_facet(Facet::root());
             facet_collectors.push(c);
         }
-        let [fc_region, fc_theme, fc_type, fc_year]: [FacetCollector; 4] =
-            facet_collectors.try_into().map_err(|_| IndexError::Other("facet collectors".into()))?;
+        let [fc_region, fc_theme, fc_type, fc_year]: [FacetCollector; 4] = facet_collectors
+            .try_into()
+            .map_err(|_| IndexError::Other("facet collectors".into()))?;
         let browse = request.query.trim().is_empty();
         let by_date = request.sort == SortOrder::Date || browse;
         let window = TopDocs::with_limit(request.limit).and_offset(request.offset);
 
-        let (scored, total, (mut c_region, mut c_theme, mut c_type, mut c_year)): (Vec<(Option<f32>, DocAddress)>, _, _) =
-            if by_date {
-                let (top, total, facets) = searcher.search(
-                    full.as_ref(),
-                    &(
-                        window.order_by_fast_field::<DateTime>("published", Order::Desc),
-                        Count,
-                        (fc_region, fc_theme, fc_type, fc_year),
-                    ),
-                )?;
-                (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, facets)
-            } else {
-                let (top, total, facets) = searcher
-                    .search(full.as_ref(), &(window.order_by_score(), Count, (fc_region, fc_theme, fc_type, fc_year)))?;
-                (top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(), total, facets)
-            };
+        let (scored, total, (mut c_region, mut c_theme, mut c_type, mut c_year)): (
+            Vec<(Option<f32>, DocAddress)>,
+            _,
+            _,
+        ) = if by_date {
+            let (top, total, facets) = searcher.search(
+                full.as_ref(),
+                &(
+                    window.order_by_fast_field::<DateTime>("published", Order::Desc),
+                    Count,
+                    (fc_region, fc_theme, fc_type, fc_year),
+                ),
+            )?;
+            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, facets)
+        } else {
+            let (top, total, facets) = searcher.search(
+                full.as_ref(),
+                &(window.order_by_score(), Count, (fc_region, fc_theme, fc_type, fc_year)),
+            )?;
+            (
+                top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(),
+                total,
+                facets,
+            )
+        };
 
         // Disjunctive facets: recount a filtered dimension without its own filter.
         if !request.regions.is_empty() {
-            c_region = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Region, self.fields.region)?;
+            c_region = self.count_without(
+                &searcher,
+                user_query.as_ref(),
+                request,
+                Dimension::Region,
+                self.fields.region,
+            )?;
         }
         if !request.themes.is_empty() {
-            c_theme = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Theme, self.fields.theme)?;
+            c_theme = self.count_without(
+                &searcher,
+                user_query.as_ref(),
+                request,
+                Dimension::Theme,
+                self.fields.theme,
+            )?;
         }
         if !request.doc_types.is_empty() {
-            c_type = self.count_without(&searcher, user_query.as_ref(), request, Dimension::DocType, self.fields.doc_type)?;
+            c_type = self.count_without(
+                &searcher,
+                user_query.as_ref(),
+                request,
+                Dimension::DocType,
+                self.fields.doc_type,
+            )?;
         }
         if request.from.is_some() || request.to.is_some() {
-            c_year = self.count_without(&searcher, user_query.as_ref(), request, Dimension::Date, self.fields.year)?;
+            c_year = self.count_without(
+                &searcher,
+                user_query.as_ref(),
+                request,
+                Dimension::Date,
+                self.fields.year,
+            )?;
         }
         let facets = Facets {
             region: facet_values(&c_region),
@@ -348,7 +413,13 @@ impl SearchIndex {
             year: year_values(&c_year),
         };
 
-        let snippets = Snippets::new(&searcher, user_query.as_ref(), self.fields.text, self.fields.text_sv, browse)?;
+        let snippets = Snippets::new(
+            &searcher,
+            user_query.as_ref(),
+            self.fields.text,
+            self.fields.text_sv,
+            browse,
+        )?;
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored {
             let doc = self.load(&searcher, addr)?;
@@ -388,7 +459,10 @@ impl SearchIndex {
 
     /// Every facet value in the index with its document count.
     pub fn all_facets(&self) -> Result<Facets, IndexError> {
-        let request = SearchRequest { limit: 1, ..SearchRequest::default() };
+        let request = SearchRequest {
+            limit: 1,
+            ..SearchRequest::default()
+        };
         Ok(self.search(&request)?.facets)
     }
 
@@ -397,9 +471,14 @@ impl SearchIndex {
         let json = stored
             .get_first(self.fields.doc)
             .and_then(|v| v.as_str())
-            .ok_or_else(|| IndexError::Corrupt { dir: Default::default(), reason: "a document lost its stored JSON".into() })?;
-        serde_json::from_str(json)
-            .map_err(|e| IndexError::Corrupt { dir: Default::default(), reason: format!("stored document: {e}") })
+            .ok_or_else(|| IndexError::Corrupt {
+                dir: Default::default(),
+                reason: "a document lost its stored JSON".into(),
+            })?;
+        serde_json::from_str(json).map_err(|e| IndexError::Corrupt {
+            dir: Default::default(),
+            reason: format!("stored document: {e}"),
+        })
     }
 
     fn count_without(
@@ -428,26 +507,41 @@ impl SearchIndex {
                 .iter()
                 .map(|v| {
                     let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
         };
         if skip != Some(Dimension::Region) {
-            clauses.extend(facet_filter(f.region, request.regions.iter().map(|r| r.code()).collect()));
+            clauses.extend(facet_filter(
+                f.region,
+                request.regions.iter().map(|r| r.code()).collect(),
+            ));
         }
         if skip != Some(Dimension::Theme) {
-            clauses.extend(facet_filter(f.theme, request.themes.iter().map(|t| t.0.clone()).collect()));
+            clauses.extend(facet_filter(
+                f.theme,
+                request.themes.iter().map(|t| t.0.clone()).collect(),
+            ));
         }
         if skip != Some(Dimension::DocType) {
-            clauses.extend(facet_filter(f.doc_type, request.doc_types.iter().map(|t| t.slug().to_string()).collect()));
+            clauses.extend(facet_filter(
+                f.doc_type,
+                request.doc_types.iter().map(|t| t.slug().to_string()).collect(),
+            ));
         }
         if skip != Some(Dimension::Date) && (request.from.is_some() || request.to.is_some()) {
             // Dates are indexed at midnight of their first day, so both ends are that day's midnight, inclusive.
             let bound = |d: Option<NaiveDate>| match d {
                 None => Bound::Unbounded,
                 Some(day) => {
-                    let secs = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or_default();
+                    let secs = day
+                        .and_hms_opt(0, 0, 0)
+                        .map(|t| t.and_utc().timestamp())
+                        .unwrap_or_default();
                     Bound::Included(Term::from_field_date(f.published, DateTime::from_timestamp_secs(secs)))
                 }
             };
@@ -487,29 +581,51 @@ struct Snippets {
 }
 
 impl Snippets {
-    fn new(searcher: &Searcher, query: &dyn Query, text: Field, text_sv: Field, browse: bool) -> Result<Snippets, IndexError> {
+    fn new(
+        searcher: &Searcher,
+        query: &dyn Query,
+        text: Field,
+        text_sv: Field,
+        browse: bool,
+    ) -> Result<Snippets, IndexError> {
         if browse {
-            return Ok(Snippets { finnish: None, swedish: None });
+            return Ok(Snippets {
+                finnish: None,
+                swedish: None,
+            });
         }
         let make = |field| -> Result<SnippetGenerator, IndexError> {
             let mut g = SnippetGenerator::create(searcher, query, field)?;
             g.set_max_num_chars(SNIPPET_CHARS);
             Ok(g)
         };
-        Ok(Snippets { finnish: Some(make(text)?), swedish: Some(make(text_sv)?) })
+        Ok(Snippets {
+            finnish: Some(make(text)?),
+            swedish: Some(make(text_sv)?),
+        })
     }
 
     fn for_document(&self, doc: &Document) -> Snippet {
-        let generator = if doc.language == Some(Language::Swedish) { &self.swedish } else { &self.finnish };
+        let generator = if doc.language == Some(Language::Swedish) {
+            &self.swedish
+        } else {
+            &self.finnish
+        };
         if let Some(g) = generator {
             let s = g.snippet(&doc.text);
             if !s.highlighted().is_empty() {
                 let fragment = s.fragment().to_string();
                 let highlights = s.highlighted().to_vec();
-                return Snippet { text: fragment, highlights };
+                return Snippet {
+                    text: fragment,
+                    highlights,
+                };
             }
         }
-        Snippet { text: leading_text(&doc.text, SNIPPET_CHARS), highlights: Vec::new() }
+        Snippet {
+            text: leading_text(&doc.text, SNIPPET_CHARS),
+            highlights: Vec::new(),
+        }
     }
 }
 

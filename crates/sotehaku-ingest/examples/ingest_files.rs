@@ -33,5 +33,8 @@ fn main() {
             }
         }
     }
-    eprintln!("{ok} documents, {failed} errors in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{ok} documents, {failed} errors in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -72,8 +73,11 @@ pub async fn search_atom(
 }
 
 /// `GET /api/documents/{id}`: the whole document.
-pub async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    check_id(&id)?;
+pub async fn document(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, Problem> {
+    let id = path_id(id)?;
     let doc = state
         .run_blocking(move |engine| engine.document(&id)?.ok_or_else(|| missing(&id)))
         .await?;
@@ -89,10 +93,10 @@ pub struct SimilarParams {
 /// `GET /api/documents/{id}/similar`: more like this.
 pub async fn similar(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     query: Result<axum::extract::Query<SimilarParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    check_id(&id)?;
+    let id = path_id(id)?;
     let axum::extract::Query(params) =
         query.map_err(|e| Problem::bad_search(format!("{e}; the only parameter is limit")))?;
     let max = state.config().max_limit;
@@ -194,13 +198,19 @@ pub async fn method_not_allowed() -> Problem {
     )
 }
 
-fn check_id(id: &str) -> Result<(), Problem> {
+/// The document id of the path, checked: decodable (percent-encoded UTF-8) and of a sane length.
+fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, Problem> {
+    let Path(id) = id.map_err(|e| {
+        Problem::bad_search(format!(
+            "the document id in the path cannot be read ({e}); percent-encode it as UTF-8"
+        ))
+    })?;
     if id.is_empty() || id.len() > MAX_ID_BYTES {
         return Err(Problem::not_found(format!(
             "a document id is 1 to {MAX_ID_BYTES} bytes long"
         )));
     }
-    Ok(())
+    Ok(id)
 }
 
 fn missing(id: &str) -> Problem {

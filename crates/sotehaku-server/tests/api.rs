@@ -329,6 +329,7 @@ async fn user_mistakes_get_problem_json_never_5xx() {
         ("/api/documents/no-such-document/similar".into(), 404, ""),
         (format!("/api/documents/{}/similar?limit=1000", enc("x")), 400, "limit"),
         ("/api/nothing-here".into(), 404, ""),
+        ("/api/documents/%FF%FE".into(), 400, ""),
     ];
     for (path, status, param) in &cases {
         let (got, ct, body) = if path.len() > 8000 {
@@ -354,6 +355,9 @@ async fn user_mistakes_get_problem_json_never_5xx() {
     // (without a problem body — the request never reaches the application). Still a 4xx, never a 5xx.
     let (got, _, _) = raw_get(&server.base, &format!("/api/search?q={}", enc(&long_q))).await;
     assert_eq!(got, 414);
+    // Invalid UTF-8 in the query string is decoded lossily: an answer with a warning, not an error.
+    let (got, _, body) = get(&server.url("/api/search?q=%FF")).await;
+    assert_eq!(got, 200, "{body}");
     // Writing is not possible.
     let r = client().post(server.url("/api/search")).body("x").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 405);

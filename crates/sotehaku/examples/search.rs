@@ -28,11 +28,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     engine.add_documents([closing, funding])?;
 
-    let results = engine.search(&Query::new("terveysasemat").region_name("Pohjois-Savo")?.sort(SortOrder::Date))?;
+    let results = engine.search(
+        &Query::new("terveysasemat")
+            .region_name("Pohjois-Savo")?
+            .sort(SortOrder::Date),
+    )?;
     println!("{} hit(s) for terveysasemat in Pohjois-Savo:", results.total);
     for hit in &results.hits {
         let date = hit.published.map(|d| d.to_string()).unwrap_or_default();
-        println!("  {} ({}, {}): {}", hit.title, date, hit.doc_type.label_fi(), hit.snippet.text);
+        println!(
+            "  {} ({}, {}): {}",
+            hit.title,
+            date,
+            hit.doc_type.label_fi(),
+            hit.snippet.text
+        );
     }
     println!("document types: {:?}", results.facets.doc_type.0);
 

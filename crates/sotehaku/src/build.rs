@@ -48,7 +48,9 @@ pub(crate) fn index_files<P: AsRef<Path>>(
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    progress(BuildProgress::Started { expected: expected_records(inputs) });
+    progress(BuildProgress::Started {
+        expected: expected_records(inputs),
+    });
     let ingester = Ingester::new();
     let mut indexer = index.indexer()?;
     let mut report = BuildReport::default();
@@ -69,17 +71,25 @@ pub(crate) fn index_files<P: AsRef<Path>>(
                 }
             },
         }
-        progress(BuildProgress::Document { indexed: report.indexed, skipped: report.skipped });
+        progress(BuildProgress::Document {
+            indexed: report.indexed,
+            skipped: report.skipped,
+        });
         if indexer.pending() >= COMMIT_EVERY {
             indexer.commit()?;
-            progress(BuildProgress::Committed { indexed: report.indexed });
+            progress(BuildProgress::Committed {
+                indexed: report.indexed,
+            });
         }
     }
     indexer.commit()?;
     indexer.finish()?;
     index.reload()?;
     report.elapsed = started.elapsed();
-    progress(BuildProgress::Finished { indexed: report.indexed, skipped: report.skipped });
+    progress(BuildProgress::Finished {
+        indexed: report.indexed,
+        skipped: report.skipped,
+    });
     Ok(report)
 }
 
@@ -127,13 +137,24 @@ fn files_under<P: AsRef<Path>>(inputs: &[P]) -> Vec<PathBuf> {
 /// schema and analyzer versions. The default index is rebuilt when it changes.
 pub fn corpus_fingerprint<P: AsRef<Path>>(inputs: &[P], analyzer: AnalyzerKind) -> Result<String, Error> {
     let mut hasher = Sha256::new();
-    hasher.update(format!("schema {} analyzer {} {}\n", sotehaku_index::SCHEMA_VERSION, analyzer, analyzer.version()));
+    hasher.update(format!(
+        "schema {} analyzer {} {}\n",
+        sotehaku_index::SCHEMA_VERSION,
+        analyzer,
+        analyzer.version()
+    ));
     for path in files_under(inputs) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
         hasher.update(name.as_bytes());
         hasher.update([0u8]);
         hasher.update((bytes.len() as u64).to_le_bytes());
@@ -155,7 +176,11 @@ impl DefaultLocations {
     /// `./index`.
     pub fn discover() -> DefaultLocations {
         let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let base = if checkout.join("corpus").is_dir() { checkout } else { PathBuf::from(".") };
+        let base = if checkout.join("corpus").is_dir() {
+            checkout
+        } else {
+            PathBuf::from(".")
+        };
         let from_env = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from);
         DefaultLocations {
             corpus: from_env("SOTEHAKU_CORPUS").unwrap_or_else(|| base.join("corpus")),

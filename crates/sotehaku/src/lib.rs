@@ -29,15 +29,16 @@ use std::path::Path;
 
 pub use build::{corpus_fingerprint, BuildProgress, BuildReport, DefaultLocations};
 pub use query::{parse_day, Query};
-pub use sotehaku_index::{
-    eval, SearchIndex, AnalyzerKind, FacetValues, Facets, Hit, IndexError, SearchRequest, SearchResults, Snippet, SortOrder,
-};
 pub use sotehaku_finnish::{analyze, expansions, AnalyzedToken};
-pub use sotehaku_ingest::{
-    dedup::{DedupOutcome, Deduplicator}, ingest_paths, FileError,
-    DocType, Document, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable, SourceRecord, Theme,
+pub use sotehaku_index::{
+    eval, AnalyzerKind, FacetValues, Facets, Hit, IndexError, SearchIndex, SearchRequest, SearchResults, Snippet,
+    SortOrder, META_FILE,
 };
-
+pub use sotehaku_ingest::{
+    dedup::{DedupOutcome, Deduplicator},
+    ingest_paths, DocType, Document, FileError, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable,
+    SourceRecord, Theme, ThemeTaxonomy,
+};
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +75,9 @@ pub struct Engine {
 impl Engine {
     /// Opens an existing index directory.
     pub fn open(dir: impl AsRef<Path>) -> Result<Engine, Error> {
-        Ok(Engine { index: SearchIndex::open(dir.as_ref())? })
+        Ok(Engine {
+            index: SearchIndex::open(dir.as_ref())?,
+        })
     }
 
     /// Creates an empty index in `dir` analysed with sotehaku's Finnish chain.
@@ -84,17 +87,23 @@ impl Engine {
 
     /// Creates an empty index in `dir` analysed with the given chain (`plain` and `snowball` are baselines).
     pub fn create_with(dir: impl AsRef<Path>, analyzer: AnalyzerKind) -> Result<Engine, Error> {
-        Ok(Engine { index: SearchIndex::create(dir.as_ref(), analyzer)? })
+        Ok(Engine {
+            index: SearchIndex::create(dir.as_ref(), analyzer)?,
+        })
     }
 
     /// Deletes the index in `dir`, if any, and creates an empty one analysed with the given chain.
     pub fn recreate(dir: impl AsRef<Path>, analyzer: AnalyzerKind) -> Result<Engine, Error> {
-        Ok(Engine { index: SearchIndex::recreate(dir.as_ref(), analyzer)? })
+        Ok(Engine {
+            index: SearchIndex::recreate(dir.as_ref(), analyzer)?,
+        })
     }
 
     /// Opens the index in `dir`, creating an empty one if there is none.
     pub fn open_or_create(dir: impl AsRef<Path>) -> Result<Engine, Error> {
-        Ok(Engine { index: SearchIndex::open_or_create(dir.as_ref(), AnalyzerKind::default())? })
+        Ok(Engine {
+            index: SearchIndex::open_or_create(dir.as_ref(), AnalyzerKind::default())?,
+        })
     }
 
     /// An index in memory.
@@ -103,7 +112,9 @@ impl Engine {
     }
 
     pub fn in_memory_with(analyzer: AnalyzerKind) -> Result<Engine, Error> {
-        Ok(Engine { index: SearchIndex::in_memory(analyzer)? })
+        Ok(Engine {
+            index: SearchIndex::in_memory(analyzer)?,
+        })
     }
 
     /// The underlying index, for what this facade does not cover.

@@ -27,7 +27,9 @@ pub struct Query {
 impl Query {
     /// A query for these words (the query language: words, `"phrases"`, `AND`/`OR`/`NOT`, `title:word`).
     pub fn new(text: impl Into<String>) -> Query {
-        Query { request: SearchRequest::new(text) }
+        Query {
+            request: SearchRequest::new(text),
+        }
     }
 
     /// Every document, newest first (combine with filters).
@@ -42,7 +44,9 @@ impl Query {
 
     /// A region by code, slug, name or alias (`09`, `paijat-hame`, `Päijät-Häme`, `Pirha`).
     pub fn region_name(self, name: &str) -> Result<Query, Error> {
-        let region = RegionTable::builtin().resolve(name).map_err(|e| Error::InvalidQuery(e.to_string()))?;
+        let region = RegionTable::builtin()
+            .resolve(name)
+            .map_err(|e| Error::InvalidQuery(e.to_string()))?;
         Ok(self.region(region))
     }
 

@@ -185,6 +185,7 @@ async fn robots_and_redirects_are_served_as_documented() -> TestResult {
         .await?;
     assert_eq!(resp.status().as_u16(), 301);
     // Unknown host.
+    common::install_crypto_provider();
     let unknown = reqwest::Client::builder()
         .resolve("example.fi", replica.addr())
         .build()?;

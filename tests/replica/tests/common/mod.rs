@@ -22,6 +22,7 @@ pub fn client(replica: &Replica) -> reqwest::Client {
 
 /// A client builder with the replica's hosts resolved and a timeout.
 pub fn builder(replica: &Replica) -> reqwest::ClientBuilder {
+    install_crypto_provider();
     let mut b = reqwest::Client::builder()
         .user_agent(UA)
         .timeout(Duration::from_secs(10))
@@ -88,4 +89,10 @@ pub fn cp1252(bytes: &[u8]) -> String {
             _ => char::from(b),
         })
         .collect()
+}
+
+/// In the whole workspace, reqwest is built with `rustls-no-provider` (the crawler installs the `ring` provider
+/// itself); a client built in these tests must install it too, or reqwest panics. Plain HTTP only here.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
