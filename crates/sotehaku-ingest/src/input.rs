@@ -94,7 +94,9 @@ pub(crate) fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut 
                     .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with('.'));
-                if !hidden {
+                // Inside a directory, files of other kinds (a README, images) are passed over; a file named
+                // explicitly is read or reported.
+                if !hidden && (child.is_dir() || is_document_file(&child)) {
                     collect_files(&child, files, errors);
                 }
             }
@@ -112,6 +114,12 @@ enum Format {
     JsonLines,
     JsonLinesZstd,
     Text,
+}
+
+/// Whether a file name has an extension ingest reads (JSON Lines, text, HTML, PDF).
+pub(crate) fn is_document_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    format_of(path).is_some() || [".html", ".htm", ".xhtml", ".pdf"].iter().any(|ext| name.ends_with(ext))
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -296,10 +304,12 @@ mod tests {
         std::fs::write(dir.path().join("b.txt"), "Otsikko\n\nTeksti").unwrap();
         std::fs::write(dir.path().join("c.bin"), [0u8, 1, 2]).unwrap();
         let items: Vec<InputItem> = read_inputs(&[dir.path()]).collect();
-        assert_eq!(items.len(), 3);
+        // In a directory, the .bin file is passed over; named explicitly, it is reported.
+        assert_eq!(items.len(), 2);
         assert_eq!(items[0].as_ref().unwrap().id.as_deref(), Some("z"));
         assert_eq!(items[1].as_ref().unwrap().origin.as_deref(), Some("b"));
-        assert!(matches!(items[2], Err(InputError::Unsupported { .. })));
+        let explicit: Vec<InputItem> = read_inputs(&[dir.path().join("c.bin")]).collect();
+        assert!(matches!(explicit[..], [Err(InputError::Unsupported { .. })]));
     }
 
     #[test]
