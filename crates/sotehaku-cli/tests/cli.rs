@@ -278,3 +278,41 @@ fn bad_input_lines_are_reported_and_the_rest_indexed() {
     assert!(stderr.contains("docs.jsonl:2"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 documents"));
 }
+
+#[test]
+fn ingest_output_is_indexed_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs.jsonl");
+    let seeds = workspace().join("corpus/seeds");
+    let out = sotehaku(&["ingest", seeds.to_str().unwrap(), "--out", docs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Edit a derived field by hand: the index must keep it, not derive it again.
+    let text = std::fs::read_to_string(&docs).unwrap();
+    let mut lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    lines[0]["themes"] = serde_json::json!(["covid-19"]);
+    let id = lines[0]["id"].as_str().unwrap().to_string();
+    let edited: String = lines.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(&docs, edited).unwrap();
+    let index = dir.path().join("ix");
+    let out = sotehaku(&[
+        "index",
+        "--input",
+        docs.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sotehaku(&[
+        "search",
+        "--json",
+        "--index",
+        index.to_str().unwrap(),
+        "--theme",
+        "covid-19",
+        "",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["hits"][0]["id"], id.as_str());
+}

@@ -108,6 +108,13 @@ impl Ingester {
     /// Builds a document from a record, keeping the metadata the source gives and deriving what it lacks.
     /// Plain-text records are cleaned of boilerplate lines ("Hyppää pääsisältöön", related-document lists).
     pub fn process(&self, record: SourceRecord) -> Result<Document, IngestError> {
+        if let Some(mut doc) = record.prepared {
+            if doc.id.trim().is_empty() || doc.text.trim().is_empty() {
+                return Err(IngestError::Empty);
+            }
+            doc.content_hash = doc.compute_hash();
+            return Ok(*doc);
+        }
         let original = normalize_text(&record.text);
         let text = clean_text(&original);
         self.build(Raw {

@@ -36,6 +36,9 @@ pub struct SourceRecord {
     /// Where the record was read from (file name), for ids and error messages; not part of the JSON.
     #[serde(skip)]
     pub origin: Option<String>,
+    /// A line already in the [`Document`] format (what `sotehaku ingest` writes): kept as it is, not derived again.
+    #[serde(skip)]
+    pub prepared: Option<Box<crate::Document>>,
 }
 
 /// Why an input (a file or a line of it) was not read.
@@ -118,8 +121,15 @@ enum Format {
 
 /// Whether a file name has an extension ingest reads (JSON Lines, text, HTML, PDF).
 pub(crate) fn is_document_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
-    format_of(path).is_some() || [".html", ".htm", ".xhtml", ".pdf"].iter().any(|ext| name.ends_with(ext))
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    format_of(path).is_some()
+        || [".html", ".htm", ".xhtml", ".pdf"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -193,6 +203,7 @@ fn read_text_file(path: &Path) -> InputItem {
         url: None,
         text,
         origin: Some(stem),
+        prepared: None,
     })
 }
 
@@ -247,6 +258,24 @@ impl Iterator for JsonLines {
                         continue;
                     }
                     let origin = format!("{}:{}", self.path.display(), self.line);
+                    let bad_line = |e: serde_json::Error| InputError::BadLine {
+                        path: self.path.clone(),
+                        line: self.line,
+                        message: e.to_string(),
+                    };
+                    // The Document format carries a content hash; source records never do.
+                    if trimmed.contains("\"content_hash\"") {
+                        return Some(
+                            serde_json::from_str::<crate::Document>(trimmed)
+                                .map_err(bad_line)
+                                .map(|doc| SourceRecord {
+                                    id: Some(doc.id.clone()),
+                                    origin: Some(origin),
+                                    prepared: Some(Box::new(doc)),
+                                    ..SourceRecord::default()
+                                }),
+                        );
+                    }
                     return Some(
                         serde_json::from_str::<SourceRecord>(trimmed)
                             .map(|mut r| {
