@@ -264,6 +264,24 @@ impl Indexer {
         Ok(())
     }
 
+    /// Merges every segment into one and deletes the files no longer used, so that the text of deleted or replaced
+    /// documents is gone from disk (tantivy otherwise keeps it until a merge). Commit first; this waits.
+    pub fn compact(mut self) -> Result<(), IndexError> {
+        self.writer.commit()?;
+        let segments = self.writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 || self.has_deletes()? {
+            self.writer.merge(&segments).wait()?;
+        }
+        self.writer.garbage_collect_files().wait()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
+    fn has_deletes(&self) -> Result<bool, IndexError> {
+        let metas = self.writer.index().searchable_segment_metas()?;
+        Ok(metas.iter().any(|m| m.has_deletes()))
+    }
+
     /// Waits for merges to finish; call after the last commit of a big batch.
     pub fn finish(self) -> Result<(), IndexError> {
         self.writer.wait_merging_threads()?;

@@ -42,6 +42,18 @@ pub struct Document {
     pub content_hash: String,
     /// When the page was fetched, RFC 3339 in UTC; `None` for documents read from files.
     pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The day the publisher put minutes or a notice on view (e.g. "Pöytäkirja on ollut nähtävänä …"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_view_from: Option<chrono::NaiveDate>,
+    /// The day after which the appeal or rectification period has ended and the personal data in the published
+    /// copy may have been removed by the publisher: from then on the document must be re-fetched before it may be
+    /// shown again. `None` for documents without such a period (news, statutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck_due: Option<chrono::NaiveDate>,
+    /// Not to be shown by the public HTTP endpoint: the publisher marked the page `noindex` and the operator chose to
+    /// index it anyway (source policy `index`) without allowing public display (`show_noindex = false`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restricted: bool,
 }
 
 impl Document {
@@ -61,6 +73,9 @@ impl Document {
             doc_type: DocType::Other,
             content_hash: String::new(),
             fetched_at: None,
+            on_view_from: None,
+            recheck_due: None,
+            restricted: false,
         };
         doc.content_hash = doc.compute_hash();
         doc

@@ -160,6 +160,27 @@ impl Engine {
         Ok(n)
     }
 
+    /// Deletes documents by id and commits; ids that are not in the index are passed over. Returns how many ids were
+    /// asked for. Used when a publisher removes a page (404/410) or a copy must be purged.
+    pub fn remove_documents<S: AsRef<str>>(&self, ids: impl IntoIterator<Item = S>) -> Result<usize, Error> {
+        let mut indexer = self.index.indexer()?;
+        let mut n = 0;
+        for id in ids {
+            indexer.delete(id.as_ref());
+            n += 1;
+        }
+        indexer.commit()?;
+        self.index.reload()?;
+        Ok(n)
+    }
+
+    /// Rewrites the index into one segment and deletes unused files, so removed documents leave no trace on disk.
+    pub fn compact(&self) -> Result<(), Error> {
+        self.index.indexer()?.compact()?;
+        self.index.reload()?;
+        Ok(())
+    }
+
     /// Reads input files (JSON Lines, `.jsonl.zst`, plain text, HTML, PDF; files or directories), turns each record into a
     /// document and indexes it. Bad records are reported in the [`BuildReport`] and skipped; the batch goes on.
     pub fn index_files<P: AsRef<Path>>(
