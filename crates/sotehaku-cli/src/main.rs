@@ -264,7 +264,7 @@ fn ingest(args: IngestArgs) -> Result<()> {
     let mut dedup = sotehaku::Deduplicator::default();
     let mut documents = Vec::new();
     let (mut failed, mut duplicates) = (0usize, 0usize);
-    for result in sotehaku::ingest_paths(&ingester, &args.paths) {
+    for result in sotehaku::ingest_paths_parallel(&ingester, &args.paths, 64) {
         match result {
             Ok(doc) if args.keep_duplicates => documents.push(doc),
             Ok(doc) => {

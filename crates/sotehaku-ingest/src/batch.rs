@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::enrich::{Ingester, MAX_HTML_BYTES};
-use crate::input::{collect_files, read_inputs, InputError, MAX_TEXT_FILE_BYTES};
+use crate::input::{collect_files, read_inputs, InputError, SourceRecord, MAX_TEXT_FILE_BYTES};
 use crate::pdf::MAX_PDF_BYTES;
 use crate::IngestError;
 
@@ -58,6 +58,70 @@ pub fn ingest_paths<'a, P: AsRef<Path>>(
     ingester: &'a Ingester,
     paths: &[P],
 ) -> impl Iterator<Item = Result<Document, FileError>> + 'a {
+    jobs(paths).map(move |job| job.run(ingester))
+}
+
+/// Like [`ingest_paths`], but processes `batch` documents at a time on all cores, keeping the input order.
+///
+/// Reading stays sequential (files are streamed); extraction and enrichment, the costly part, run in parallel.
+///
+/// ```
+/// use sotehaku_ingest::{batch::{ingest_paths, ingest_paths_parallel}, Ingester};
+/// let dir = tempfile::tempdir().unwrap();
+/// for i in 0..5 {
+///     std::fs::write(dir.path().join(format!("{i}.txt")), format!("Otsikko {i}\n\nTerveysasema {i} avataan.")).unwrap();
+/// }
+/// let ingester = Ingester::new();
+/// let ids = |it: &mut dyn Iterator<Item = Result<sotehaku_ingest::Document, _>>| -> Vec<String> {
+///     it.map(|d| d.unwrap().id).collect()
+/// };
+/// let sequential = ids(&mut ingest_paths(&ingester, &[dir.path()]));
+/// let parallel = ids(&mut ingest_paths_parallel(&ingester, &[dir.path()], 2));
+/// assert_eq!(sequential, parallel);
+/// ```
+pub fn ingest_paths_parallel<'a, P: AsRef<Path>>(
+    ingester: &'a Ingester,
+    paths: &[P],
+    batch: usize,
+) -> impl Iterator<Item = Result<Document, FileError>> + 'a {
+    use rayon::prelude::*;
+    let batch = batch.max(1);
+    let mut jobs = jobs(paths);
+    std::iter::from_fn(move || {
+        let chunk: Vec<Job> = jobs.by_ref().take(batch).collect();
+        if chunk.is_empty() {
+            return None;
+        }
+        let done: Vec<_> = chunk.into_par_iter().map(|job| job.run(ingester)).collect();
+        Some(done)
+    })
+    .flatten()
+}
+
+/// One unit of ingest work: read (cheap, sequential) but not yet processed (costly, parallelisable).
+enum Job {
+    Failed(FileError),
+    Record { record: SourceRecord, origin: String },
+    File { path: PathBuf, content_type: &'static str, limit: u64 },
+}
+
+impl Job {
+    fn run(self, ingester: &Ingester) -> Result<Document, FileError> {
+        match self {
+            Job::Failed(e) => Err(e),
+            Job::Record { record, origin } => ingester
+                .process(record)
+                .map_err(|source| FileError::Document { origin, source }),
+            Job::File {
+                path,
+                content_type,
+                limit,
+            } => read_and_process(ingester, &path, content_type, limit),
+        }
+    }
+}
+
+fn jobs<P: AsRef<Path>>(paths: &[P]) -> impl Iterator<Item = Job> + 'static {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -65,11 +129,11 @@ pub fn ingest_paths<'a, P: AsRef<Path>>(
     }
     errors
         .into_iter()
-        .map(|e| Err(FileError::Input(e)))
-        .chain(files.into_iter().flat_map(move |file| ingest_file(ingester, file)))
+        .map(|e| Job::Failed(FileError::Input(e)))
+        .chain(files.into_iter().flat_map(file_jobs))
 }
 
-fn ingest_file(ingester: &Ingester, path: PathBuf) -> Box<dyn Iterator<Item = Result<Document, FileError>> + '_> {
+fn file_jobs(path: PathBuf) -> Box<dyn Iterator<Item = Job>> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -85,20 +149,23 @@ fn ingest_file(ingester: &Ingester, path: PathBuf) -> Box<dyn Iterator<Item = Re
     } else {
         None
     };
-    let Some((content_type, limit)) = kind else {
-        let origin_of = |p: &Path| p.display().to_string();
-        let path_for_errors = path.clone();
-        return Box::new(read_inputs(&[path]).map(move |item| match item {
-            Ok(record) => {
-                let origin = record.origin.clone().unwrap_or_else(|| origin_of(&path_for_errors));
-                ingester
-                    .process(record)
-                    .map_err(|source| FileError::Document { origin, source })
-            }
-            Err(e) => Err(FileError::Input(e)),
-        }));
-    };
-    Box::new(std::iter::once(read_and_process(ingester, &path, content_type, limit)))
+    match kind {
+        Some((content_type, limit)) => Box::new(std::iter::once(Job::File {
+            path,
+            content_type,
+            limit,
+        })),
+        None => {
+            let fallback_origin = path.display().to_string();
+            Box::new(read_inputs(&[path]).map(move |item| match item {
+                Ok(record) => {
+                    let origin = record.origin.clone().unwrap_or_else(|| fallback_origin.clone());
+                    Job::Record { record, origin }
+                }
+                Err(e) => Job::Failed(FileError::Input(e)),
+            }))
+        }
+    }
 }
 
 fn read_and_process(ingester: &Ingester, path: &Path, content_type: &str, limit: u64) -> Result<Document, FileError> {

@@ -93,6 +93,8 @@ pub struct Gazetteer {
     bases: HashMap<String, Vec<usize>>,
     /// Multi-word names (`Siun sote`, `Helsingin ja Uudenmaan sairaanhoitopiiri`), lowercase.
     phrases: Vec<(String, usize)>,
+    /// All of `phrases` in one automaton (pattern id = index into `phrases`), so a text is scanned once.
+    phrase_matcher: Option<aho_corasick::AhoCorasick>,
     lemmatizer: Option<Lemmatizer>,
 }
 
@@ -153,6 +155,7 @@ impl Gazetteer {
             forms: HashMap::new(),
             bases: HashMap::new(),
             phrases: Vec::new(),
+            phrase_matcher: None,
             lemmatizer: None,
         };
         let add = |g: &mut Gazetteer, name: &str, kind: PlaceKind, region: Region, region_2019: Option<Region>| {
@@ -251,6 +254,10 @@ impl Gazetteer {
                 }
             }
         }
+        g.phrase_matcher = Some(
+            aho_corasick::AhoCorasick::new(g.phrases.iter().map(|(p, _)| p))
+                .map_err(|e| GazetteerError::Toml(format!("multi-word names: {e}")))?,
+        );
         Ok(g)
     }
 
@@ -316,29 +323,31 @@ impl Gazetteer {
                 start,
             });
         }
-        if !self.phrases.is_empty() {
+        if let Some(matcher) = self.phrase_matcher.as_ref().filter(|_| !self.phrases.is_empty()) {
             let lower = text.to_lowercase();
             // Lowercasing can change byte lengths only for rare characters; offsets are then approximate.
-            for (phrase, idx) in &self.phrases {
-                let mut from = 0;
-                while let Some(pos) = lower.get(from..).and_then(|s| s.find(phrase.as_str())) {
-                    let at = from + pos;
-                    from = at + phrase.len();
-                    let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                    // The last word of a phrase may carry a case ending: "Siun soten".
-                    let tail: String = lower[from..].chars().take_while(|c| c.is_alphanumeric()).collect();
-                    let after_ok = tail.is_empty()
-                        || ENDINGS
-                            .iter()
-                            .any(|e| CLITICS.iter().chain([&""]).any(|c| format!("{e}{c}") == tail));
-                    if before_ok && after_ok {
-                        let surface = text.get(at..from).unwrap_or(phrase).to_string();
-                        out.push(PlaceMention {
-                            place: self.places[*idx].clone(),
-                            surface,
-                            start: at,
-                        });
-                    }
+            let mut hits: Vec<(usize, usize)> = matcher
+                .find_overlapping_iter(lower.as_str())
+                .map(|m| (m.start(), m.pattern().as_usize()))
+                .collect();
+            hits.sort_unstable();
+            for (at, phrase_id) in hits {
+                let Some((phrase, idx)) = self.phrases.get(phrase_id) else { continue };
+                let from = at + phrase.len();
+                let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                // The last word of a phrase may carry a case ending: "Siun soten".
+                let tail: String = lower[from..].chars().take_while(|c| c.is_alphanumeric()).collect();
+                let after_ok = tail.is_empty()
+                    || ENDINGS
+                        .iter()
+                        .any(|e| CLITICS.iter().chain([&""]).any(|c| format!("{e}{c}") == tail));
+                if before_ok && after_ok {
+                    let surface = text.get(at..from).unwrap_or(phrase).to_string();
+                    out.push(PlaceMention {
+                        place: self.places[*idx].clone(),
+                        surface,
+                        start: at,
+                    });
                 }
             }
             out.sort_by_key(|m| m.start);

@@ -11,6 +11,11 @@ use crate::document::Language;
 
 /// Paragraphs shorter than this many letters are not judged on their own.
 const MIN_PARAGRAPH_LETTERS: usize = 40;
+/// A paragraph is judged on at most this many bytes of it: enough for a sure answer, and bounded on huge ones.
+const MAX_SAMPLE_BYTES: usize = 2_000;
+/// The document language is decided on at most this many sampled bytes (a long document does not change language
+/// every page; judging all of it costs more than the rest of ingest together).
+const MAX_DOCUMENT_SAMPLE_BYTES: usize = 40_000;
 
 fn detector() -> Detector {
     Detector::with_allowlist(vec![
@@ -54,24 +59,44 @@ pub fn detect(text: &str) -> Option<Language> {
 /// assert_eq!(langs, [Some(Language::Finnish), Some(Language::Swedish)]);
 /// ```
 pub fn paragraph_languages(text: &str) -> Vec<Option<Language>> {
+    judged_paragraphs(text).map(|(_, lang)| lang).collect()
+}
+
+/// Each paragraph with its language, lazily: detection runs only for the paragraphs a caller takes.
+fn judged_paragraphs(text: &str) -> impl Iterator<Item = (&str, Option<Language>)> {
     let det = detector();
-    text.split("\n\n")
-        .map(|p| {
-            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < MIN_PARAGRAPH_LETTERS {
-                return None;
-            }
-            det.detect(p).map(|info| map(info.lang()))
-        })
-        .collect()
+    text.split("\n\n").map(move |p| {
+        let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < MIN_PARAGRAPH_LETTERS {
+            return (p, None);
+        }
+        (p, det.detect(sample(p)).map(|info| map(info.lang())))
+    })
+}
+
+/// The first [`MAX_SAMPLE_BYTES`] of a paragraph, cut at a character boundary.
+fn sample(p: &str) -> &str {
+    if p.len() <= MAX_SAMPLE_BYTES {
+        return p;
+    }
+    let mut end = MAX_SAMPLE_BYTES;
+    while !p.is_char_boundary(end) {
+        end -= 1;
+    }
+    &p[..end]
 }
 
 /// The document language: the language of most letters over the judged paragraphs, else of the whole text.
 pub fn document_language(text: &str) -> Option<Language> {
     let mut counts: Vec<(Language, usize)> = Vec::new();
-    // Bounded: at most the first 400 paragraphs are judged.
-    for (p, lang) in text.split("\n\n").zip(paragraph_languages(text)).take(400) {
+    let mut sampled = 0;
+    // Bounded: at most the first 400 paragraphs, and about MAX_DOCUMENT_SAMPLE_BYTES of text, are judged.
+    for (p, lang) in judged_paragraphs(text).take(400) {
+        if sampled >= MAX_DOCUMENT_SAMPLE_BYTES {
+            break;
+        }
         if let Some(lang) = lang {
+            sampled += p.len().min(MAX_SAMPLE_BYTES);
             let n = p.chars().filter(|c| c.is_alphabetic()).count();
             match counts.iter_mut().find(|(l, _)| *l == lang) {
                 Some((_, c)) => *c += n,

@@ -36,7 +36,7 @@ pub mod pdf;
 mod region;
 pub mod themes;
 
-pub use batch::{ingest_paths, FileError};
+pub use batch::{ingest_paths, ingest_paths_parallel, FileError};
 pub use dedup::{DedupOutcome, Deduplicator};
 pub use document::{DateParseError, DocType, Document, Language, PartialDate, Theme, UnknownDocType};
 pub use enrich::{Ingester, MAX_HTML_BYTES};

@@ -39,6 +39,8 @@ struct WordPattern {
     stem: String,
     /// Leading `*`: the stem may stand inside a compound.
     inside: bool,
+    /// For an inside pattern, the index of its stem in [`ThemeTaxonomy::inside_stems`].
+    inside_id: usize,
 }
 
 impl WordPattern {
@@ -47,14 +49,10 @@ impl WordPattern {
         let explicit = word.ends_with('*');
         let core = word.trim_matches('*');
         let stem = if explicit { core.to_string() } else { stem_of(core) };
-        WordPattern { stem, inside }
-    }
-
-    fn matches(&self, token: &str) -> bool {
-        if self.inside {
-            token.contains(&self.stem)
-        } else {
-            token.starts_with(&self.stem)
+        WordPattern {
+            stem,
+            inside,
+            inside_id: 0,
         }
     }
 }
@@ -105,6 +103,9 @@ pub struct ThemeTaxonomy {
     relative_cap: f32,
     max_themes: usize,
     lemmatizer: Option<Lemmatizer>,
+    /// The stems of every inside-a-compound pattern, found in all of a text's words in one pass.
+    inside_stems: aho_corasick::AhoCorasick,
+    inside_stem_count: usize,
 }
 
 impl std::fmt::Debug for ThemeTaxonomy {
@@ -154,6 +155,21 @@ impl ThemeTaxonomy {
                 keywords,
             });
         }
+        let mut stems: Vec<String> = Vec::new();
+        for theme in &mut themes {
+            for keyword in &mut theme.keywords {
+                for word in keyword.words.iter_mut().filter(|w| w.inside) {
+                    word.inside_id = match stems.iter().position(|s| *s == word.stem) {
+                        Some(i) => i,
+                        None => {
+                            stems.push(word.stem.clone());
+                            stems.len() - 1
+                        }
+                    };
+                }
+            }
+        }
+        let inside_stems = aho_corasick::AhoCorasick::new(&stems).map_err(|e| ThemesError(e.to_string()))?;
         Ok(ThemeTaxonomy {
             themes,
             min_score: file.min_score,
@@ -162,6 +178,8 @@ impl ThemeTaxonomy {
             relative_cap: file.relative_cap,
             max_themes: file.max_themes,
             lemmatizer: None,
+            inside_stems,
+            inside_stem_count: stems.len(),
         })
     }
 
@@ -186,8 +204,8 @@ impl ThemeTaxonomy {
 
     /// Scores every theme on a title and a text; the title counts three times.
     pub fn scores(&self, title: &str, text: &str) -> Vec<(String, f32)> {
-        let title_tokens = self.tokens(title);
-        let text_tokens = self.tokens(text);
+        let title_words = WordIndex::new(self.tokens(title), self);
+        let text_words = WordIndex::new(self.tokens(text), self);
         self.themes
             .iter()
             .map(|theme| {
@@ -195,7 +213,7 @@ impl ThemeTaxonomy {
                     .keywords
                     .iter()
                     .map(|k| {
-                        let count = 3 * count_matches(&k.words, &title_tokens) + count_matches(&k.words, &text_tokens);
+                        let count = 3 * title_words.count_matches(&k.words) + text_words.count_matches(&k.words);
                         if count == 0 {
                             0.0
                         } else {
@@ -241,20 +259,135 @@ impl ThemeTaxonomy {
     }
 }
 
-fn count_matches(words: &[WordPattern], tokens: &[Vec<String>]) -> usize {
-    let n = words.len();
-    if n == 0 || tokens.len() < n {
-        return 0;
+/// The words of one text indexed by their distinct forms, so that a keyword is compared with each distinct form
+/// once instead of with every running word (long minutes repeat the same words thousands of times).
+struct WordIndex {
+    /// Distinct forms (words and their lemmas), sorted: the forms a prefix matches form one contiguous range.
+    forms: Vec<String>,
+    /// Per running word, the ids (indexes into `forms`) of its forms.
+    positions: Vec<Vec<u32>>,
+    /// Per form id, the positions where it occurs (ascending, no repeats).
+    postings: Vec<Vec<u32>>,
+    /// Per inside stem of the taxonomy, the ids of the forms that contain it (ascending).
+    inside_hits: Vec<Vec<u32>>,
+}
+
+/// The form ids a pattern matches: a range for a prefix pattern, a sorted list for an inside-a-compound pattern.
+enum Matched<'a> {
+    Range(u32, u32),
+    List(&'a [u32]),
+}
+
+impl Matched<'_> {
+    fn contains(&self, id: u32) -> bool {
+        match self {
+            Matched::Range(lo, hi) => (*lo..*hi).contains(&id),
+            Matched::List(ids) => ids.binary_search(&id).is_ok(),
+        }
     }
-    tokens
-        .windows(n)
-        .filter(|window| {
-            words
-                .iter()
-                .zip(window.iter())
-                .all(|(p, forms)| forms.iter().any(|f| p.matches(f)))
-        })
-        .count()
+
+    fn ids(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match self {
+            Matched::Range(lo, hi) => Box::new(*lo..*hi),
+            Matched::List(ids) => Box::new(ids.iter().copied()),
+        }
+    }
+}
+
+impl WordIndex {
+    fn new(tokens: Vec<Vec<String>>, taxonomy: &ThemeTaxonomy) -> WordIndex {
+        // Ids in first-seen order through a hash map, then renumbered in sorted order.
+        let mut first_seen: HashMap<&str, u32> = HashMap::new();
+        let mut unsorted: Vec<&str> = Vec::new();
+        let positions_unsorted: Vec<Vec<u32>> = tokens
+            .iter()
+            .map(|word_forms| {
+                word_forms
+                    .iter()
+                    .map(|f| {
+                        *first_seen.entry(f.as_str()).or_insert_with(|| {
+                            unsorted.push(f.as_str());
+                            (unsorted.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut order: Vec<u32> = (0..unsorted.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| unsorted[a as usize].cmp(unsorted[b as usize]));
+        let mut renumber = vec![0u32; unsorted.len()];
+        for (new_id, &old_id) in order.iter().enumerate() {
+            renumber[old_id as usize] = new_id as u32;
+        }
+        let forms: Vec<String> = order.iter().map(|&i| unsorted[i as usize].to_string()).collect();
+        let mut postings = vec![Vec::new(); forms.len()];
+        let positions: Vec<Vec<u32>> = positions_unsorted
+            .into_iter()
+            .enumerate()
+            .map(|(pos, ids)| {
+                let mut ids: Vec<u32> = ids.into_iter().map(|id| renumber[id as usize]).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for &id in &ids {
+                    postings[id as usize].push(pos as u32);
+                }
+                ids
+            })
+            .collect();
+        let mut inside_hits = vec![Vec::new(); taxonomy.inside_stem_count];
+        for (id, form) in forms.iter().enumerate() {
+            for hit in taxonomy.inside_stems.find_overlapping_iter(form.as_str()) {
+                let list = &mut inside_hits[hit.pattern().as_usize()];
+                if list.last() != Some(&(id as u32)) {
+                    list.push(id as u32);
+                }
+            }
+        }
+        WordIndex {
+            forms,
+            positions,
+            postings,
+            inside_hits,
+        }
+    }
+
+    fn matched(&self, pattern: &WordPattern) -> Matched<'_> {
+        if pattern.inside {
+            Matched::List(self.inside_hits.get(pattern.inside_id).map(Vec::as_slice).unwrap_or_default())
+        } else {
+            let lo = self.forms.partition_point(|f| f.as_str() < pattern.stem.as_str());
+            let hi = lo + self.forms[lo..].partition_point(|f| f.starts_with(&pattern.stem));
+            Matched::Range(lo as u32, hi as u32)
+        }
+    }
+
+    /// How many times the keyword (a phrase of word patterns) occurs: a running word matches a pattern when any of
+    /// its forms does.
+    fn count_matches(&self, words: &[WordPattern]) -> usize {
+        let n = words.len();
+        if n == 0 || self.positions.len() < n {
+            return 0;
+        }
+        let first = self.matched(&words[0]);
+        let rest: Vec<Matched> = words[1..].iter().map(|w| self.matched(w)).collect();
+        let mut starts: Vec<u32> = first
+            .ids()
+            .flat_map(|id| self.postings[id as usize].iter().copied())
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+            .into_iter()
+            .filter(|&start| {
+                let start = start as usize;
+                start + n <= self.positions.len()
+                    && rest
+                        .iter()
+                        .enumerate()
+                        .all(|(i, m)| self.positions[start + 1 + i].iter().any(|&id| m.contains(id)))
+            })
+            .count()
+    }
 }
 
 #[cfg(test)]

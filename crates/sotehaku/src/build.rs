@@ -6,12 +6,14 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use sotehaku_index::{AnalyzerKind, IndexError, SearchIndex};
-use sotehaku_ingest::{ingest_paths, Ingester};
+use sotehaku_ingest::{ingest_paths_parallel, Ingester};
 
 use crate::{Engine, Error};
 
 /// Changes are committed every this many documents, so a crash loses at most one batch.
 const COMMIT_EVERY: u64 = 5_000;
+/// Documents ingested in parallel at a time (order is kept); small enough that huge documents stay bounded.
+const INGEST_BATCH: usize = 64;
 /// At most this many error messages are kept in a report; the rest are only counted.
 const MAX_REPORTED_ERRORS: usize = 200;
 
@@ -60,7 +62,7 @@ pub(crate) fn index_files<P: AsRef<Path>>(
             report.errors.push(message);
         }
     };
-    for item in ingest_paths(&ingester, inputs) {
+    for item in ingest_paths_parallel(&ingester, inputs, INGEST_BATCH) {
         match item {
             Err(e) => note_error(&mut report, e.to_string()),
             Ok(doc) => match indexer.upsert(&doc) {

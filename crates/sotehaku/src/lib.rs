@@ -36,7 +36,7 @@ pub use sotehaku_index::{
 };
 pub use sotehaku_ingest::{
     dedup::{DedupOutcome, Deduplicator},
-    ingest_paths, DocType, Document, FileError, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable,
+    ingest_paths, ingest_paths_parallel, DocType, Document, FileError, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable,
     SourceRecord, Theme, ThemeTaxonomy,
 };
 
