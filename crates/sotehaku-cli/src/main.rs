@@ -91,6 +91,10 @@ struct ServeArgs {
     /// The address users reach the server at, for links in Atom feeds (e.g. https://haku.example.fi).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// Also show what the public must not see: pages the publisher marked `noindex` that a source's `index` policy
+    /// kept, and minutes whose re-check after the appeal period is overdue. Default: hidden. Internal use only.
+    #[arg(long)]
+    show_restricted: bool,
 }
 
 #[derive(Args)]
@@ -329,6 +333,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     let config = sotehaku_server::ServerConfig {
         addr: args.addr,
         public_url: args.public_url,
+        show_restricted: args.show_restricted,
         ..Default::default()
     };
     eprintln!(

@@ -304,12 +304,15 @@ impl Indexer {
             }
         }
         if let Some(day) = doc.published.and_then(|p| p.earliest()) {
-            let secs = day
-                .and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc().timestamp())
-                .unwrap_or_default();
-            td.add_date(f.published, DateTime::from_timestamp_secs(secs));
+            td.add_date(f.published, day_start(day));
             td.add_facet(f.year, Facet::from_path([day.year().to_string()]));
+            td.add_facet(f.month, Facet::from_path([day.format("%Y-%m").to_string()]));
+        }
+        if doc.restricted {
+            td.add_facet(f.flags, Facet::from_path([crate::search::RESTRICTED_FLAG]));
+        }
+        if let Some(day) = doc.recheck_due {
+            td.add_date(f.recheck_due, day_start(day));
         }
         for region in &doc.regions {
             td.add_facet(f.region, Facet::from_path([region.code()]));
@@ -322,6 +325,15 @@ impl Indexer {
         td.add_text(f.doc, json);
         Ok(td)
     }
+}
+
+/// Midnight (UTC) at the start of `day`, as tantivy stores dates.
+pub(crate) fn day_start(day: chrono::NaiveDate) -> DateTime {
+    let secs = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or_default();
+    DateTime::from_timestamp_secs(secs)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::analysis::AnalyzerKind;
 use crate::IndexError;
 
 /// Bumped whenever the schema or the way documents are turned into index fields changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the metadata file written next to tantivy's own files.
 pub const META_FILE: &str = "sotehaku-index.json";
@@ -37,6 +37,12 @@ pub struct Fields {
     pub theme: Field,
     pub doc_type: Field,
     pub year: Field,
+    /// Publication month, `YYYY-MM`, for the date histogram (one facet pass instead of one search per month).
+    pub month: Field,
+    /// Flags that keep a document from public view (`/restricted`).
+    pub flags: Field,
+    /// The day after which minutes must be re-fetched before being shown (see `Document::recheck_due`).
+    pub recheck_due: Field,
     /// The whole [`sotehaku_ingest::Document`] as JSON, for display.
     pub doc: Field,
 }
@@ -75,6 +81,15 @@ pub fn build_schema(kind: AnalyzerKind) -> (Schema, Fields) {
     let theme = b.add_facet_field("theme", FacetOptions::default());
     let doc_type = b.add_facet_field("doc_type", FacetOptions::default());
     let year = b.add_facet_field("year", FacetOptions::default());
+    let month = b.add_facet_field("month", FacetOptions::default());
+    let flags = b.add_facet_field("flags", FacetOptions::default());
+    let recheck_due = b.add_date_field(
+        "recheck_due",
+        DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
     let doc = b.add_text_field("doc", STORED);
     let fields = Fields {
         id,
@@ -88,6 +103,9 @@ pub fn build_schema(kind: AnalyzerKind) -> (Schema, Fields) {
         theme,
         doc_type,
         year,
+        month,
+        flags,
+        recheck_due,
         doc,
     };
     (b.build(), fields)
@@ -113,6 +131,9 @@ impl Fields {
             theme: get("theme")?,
             doc_type: get("doc_type")?,
             year: get("year")?,
+            month: get("month")?,
+            flags: get("flags")?,
+            recheck_due: get("recheck_due")?,
             doc: get("doc")?,
         })
     }

@@ -29,6 +29,11 @@ pub const MAX_WINDOW: usize = 10_000;
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
 const SNIPPET_CHARS: usize = 220;
+/// Snippets are looked for in the first this many bytes of a text: analysing a whole 1 MB statute for each hit
+/// would cost more than the search. Hits whose match lies further in show the text's beginning.
+const SNIPPET_SCAN_BYTES: usize = 30_000;
+/// The `flags` facet value of documents the public endpoint must not show.
+pub const RESTRICTED_FLAG: &str = "restricted";
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -69,6 +74,12 @@ pub struct SearchRequest {
     pub sort: SortOrder,
     pub limit: usize,
     pub offset: usize,
+    /// Build highlighted snippets for the hits (the costly part of a search on long texts); `false` gives the
+    /// text's beginning instead.
+    pub snippets: bool,
+    /// Public view as of this day: leave out restricted documents (`noindex` pages indexed by operator's choice)
+    /// and minutes whose re-check after the appeal period is overdue on this day. `None` shows everything.
+    pub visible_on: Option<NaiveDate>,
 }
 
 impl Default for SearchRequest {
@@ -83,6 +94,8 @@ impl Default for SearchRequest {
             sort: SortOrder::Relevance,
             limit: 10,
             offset: 0,
+            snippets: true,
+            visible_on: None,
         }
     }
 }
@@ -193,6 +206,10 @@ impl FacetValues {
         self.0.iter().find(|(v, _)| v == value).map(|(_, c)| *c)
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn total(&self) -> u64 {
         self.0.iter().map(|(_, c)| c).sum()
     }
@@ -217,6 +234,9 @@ pub struct Facets {
     pub doc_type: FacetValues,
     /// Publication years.
     pub year: FacetValues,
+    /// Publication months (`YYYY-MM`, in time order), for a date histogram; the date filter applies to it.
+    #[serde(default, skip_serializing_if = "FacetValues::is_empty")]
+    pub month: FacetValues,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -330,20 +350,21 @@ impl SearchIndex {
             self.fields.theme,
             self.fields.doc_type,
             self.fields.year,
+            self.fields.month,
         ] {
             let name = self.index.schema().get_field_name(field).to_string();
             let mut c = FacetCollector::for_field(name);
             c.add_facet(Facet::root());
             facet_collectors.push(c);
         }
-        let [fc_region, fc_theme, fc_type, fc_year]: [FacetCollector; 4] = facet_collectors
+        let [fc_region, fc_theme, fc_type, fc_year, fc_month]: [FacetCollector; 5] = facet_collectors
             .try_into()
             .map_err(|_| IndexError::Other("facet collectors".into()))?;
         let browse = request.query.trim().is_empty();
         let by_date = request.sort == SortOrder::Date || browse;
         let window = TopDocs::with_limit(request.limit).and_offset(request.offset);
 
-        let (scored, total, (mut c_region, mut c_theme, mut c_type, mut c_year)): (
+        let (scored, total, ((mut c_region, mut c_theme, mut c_type, mut c_year), c_month)): (
             Vec<(Option<f32>, DocAddress)>,
             _,
             _,
@@ -353,14 +374,18 @@ impl SearchIndex {
                 &(
                     window.order_by_fast_field::<DateTime>("published", Order::Desc),
                     Count,
-                    (fc_region, fc_theme, fc_type, fc_year),
+                    ((fc_region, fc_theme, fc_type, fc_year), fc_month),
                 ),
             )?;
             (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, facets)
         } else {
             let (top, total, facets) = searcher.search(
                 full.as_ref(),
-                &(window.order_by_score(), Count, (fc_region, fc_theme, fc_type, fc_year)),
+                &(
+                    window.order_by_score(),
+                    Count,
+                    ((fc_region, fc_theme, fc_type, fc_year), fc_month),
+                ),
             )?;
             (
                 top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(),
@@ -411,6 +436,7 @@ impl SearchIndex {
             theme: facet_values(&c_theme),
             doc_type: facet_values(&c_type),
             year: year_values(&c_year),
+            month: year_values(&c_month),
         };
 
         let snippets = Snippets::new(
@@ -418,7 +444,7 @@ impl SearchIndex {
             user_query.as_ref(),
             self.fields.text,
             self.fields.text_sv,
-            browse,
+            browse || !request.snippets,
         )?;
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored {
@@ -548,6 +574,19 @@ impl SearchIndex {
             let range = RangeQuery::new(bound(request.from), bound(request.to));
             clauses.push((Occur::Must, Box::new(range)));
         }
+        if let Some(today) = request.visible_on {
+            let restricted = Term::from_facet(f.flags, &Facet::from_path([RESTRICTED_FLAG]));
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(restricted, IndexRecordOption::Basic)),
+            ));
+            // Overdue: the re-check day is before today.
+            let overdue = RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Excluded(Term::from_field_date(f.recheck_due, crate::index::day_start(today))),
+            );
+            clauses.push((Occur::MustNot, Box::new(overdue)));
+        }
         if clauses.len() == 1 {
             return clauses.remove(0).1;
         }
@@ -612,7 +651,7 @@ impl Snippets {
             &self.finnish
         };
         if let Some(g) = generator {
-            let s = g.snippet(&doc.text);
+            let s = g.snippet(prefix(&doc.text, SNIPPET_SCAN_BYTES));
             if !s.highlighted().is_empty() {
                 let fragment = s.fragment().to_string();
                 let highlights = s.highlighted().to_vec();
@@ -627,6 +666,18 @@ impl Snippets {
             highlights: Vec::new(),
         }
     }
+}
+
+/// At most the first `max_bytes` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The first `max_chars` characters of the text, cut at a word boundary, whitespace collapsed.

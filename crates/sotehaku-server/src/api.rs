@@ -24,7 +24,7 @@ pub async fn search(State(state): State<AppState>, params: SearchParams) -> Resu
     let value = state
         .run_blocking(move |engine| {
             let results = engine.search(&params.query)?;
-            let histogram = timeline::histogram(&engine, &params.query, &results, params.interval)?;
+            let histogram = timeline::histogram(&params.query, &results, params.interval)?;
             let mut value = serde_json::to_value(&results).map_err(Problem::internal)?;
             if let Some(map) = value.as_object_mut() {
                 map.insert(
@@ -78,8 +78,9 @@ pub async fn document(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Problem> {
     let id = path_id(id)?;
+    let public = !state.config().show_restricted;
     let doc = state
-        .run_blocking(move |engine| engine.document(&id)?.ok_or_else(|| missing(&id)))
+        .run_blocking(move |engine| visible_document(&engine, &id, public))
         .await?;
     Ok(Json(doc).into_response())
 }
@@ -112,10 +113,11 @@ pub async fn similar(
             }
         },
     };
+    let public = !state.config().show_restricted;
     let answer = state
         .run_blocking(move |engine| {
-            let doc = engine.document(&id)?.ok_or_else(|| missing(&id))?;
-            similar::similar(&engine, &doc, limit)
+            let doc = visible_document(&engine, &id, public)?;
+            similar::similar(&engine, &doc, limit, public)
         })
         .await?;
     Ok(Json(answer).into_response())
@@ -211,6 +213,22 @@ fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, Problem> {
         )));
     }
     Ok(id)
+}
+
+/// The document with this id if the public may see it today (see [`crate::ServerConfig::show_restricted`]); a
+/// hidden one answers like a missing one, so its existence is not revealed either.
+fn visible_document(engine: &sotehaku::Engine, id: &str, public: bool) -> Result<sotehaku::Document, Problem> {
+    let doc = engine.document(id)?.ok_or_else(|| missing(id))?;
+    if public && !is_public_today(&doc) {
+        return Err(missing(id));
+    }
+    Ok(doc)
+}
+
+/// Whether the public endpoint may show `doc` today.
+pub(crate) fn is_public_today(doc: &sotehaku::Document) -> bool {
+    let today = chrono::Utc::now().date_naive();
+    !doc.restricted && doc.recheck_due.is_none_or(|due| due >= today)
 }
 
 fn missing(id: &str) -> Problem {

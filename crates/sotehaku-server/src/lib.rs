@@ -28,6 +28,7 @@
 pub mod api;
 pub mod assets;
 pub mod atom;
+pub mod listener;
 pub mod params;
 pub mod problem;
 pub mod similar;
@@ -75,6 +76,9 @@ pub struct ServerConfig {
     pub reload_interval: Duration,
     /// The server's public URL without a trailing slash, for links in Atom feeds; `None` uses the Host header.
     pub public_url: Option<String>,
+    /// Show documents the public must not see: `noindex` pages indexed under a source's `index` policy, and minutes
+    /// whose re-check after the appeal period is overdue. Off by default; for an internal deployment only.
+    pub show_restricted: bool,
 }
 
 impl Default for ServerConfig {
@@ -93,6 +97,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             reload_interval: Duration::from_secs(2),
             public_url: None,
+            show_restricted: false,
         }
     }
 }
@@ -173,6 +178,7 @@ pub async fn serve_on(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, documents = state.engine().num_docs(), "sotehaku server listening");
     }
+    let listener = listener::CheckedListener::new(listener).map_err(ServerError::Serve)?;
     let result = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await;

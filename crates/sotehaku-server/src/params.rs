@@ -34,7 +34,7 @@ pub struct SearchParams {
 }
 
 const KNOWN: &[&str] = &[
-    "q", "region", "theme", "type", "from", "to", "sort", "limit", "offset", "interval",
+    "q", "region", "theme", "type", "from", "to", "sort", "limit", "offset", "interval", "snippets",
 ];
 
 impl SearchParams {
@@ -47,6 +47,7 @@ impl SearchParams {
         let mut q: Option<&str> = None;
         let mut query = Query::new("");
         let mut interval = Interval::Auto;
+        let mut snippets = true;
         let (mut from, mut to) = (None, None);
         let mut limit = default_limit;
         let mut offset = 0usize;
@@ -122,6 +123,18 @@ impl SearchParams {
                 }
                 "limit" => limit = parse_number("limit", value)?,
                 "offset" => offset = parse_number("offset", value)?,
+                "snippets" => {
+                    snippets = match value.trim().to_lowercase().as_str() {
+                        "" | "true" | "1" | "yes" => true,
+                        "false" | "0" | "no" => false,
+                        other => {
+                            return Err(Problem::invalid_param(
+                                "snippets",
+                                format!("{:?} is not true or false", truncate(other, 40)),
+                            ))
+                        }
+                    };
+                }
                 "interval" => {
                     interval = match value.trim().to_lowercase().as_str() {
                         "" | "auto" => Interval::Auto,
@@ -184,6 +197,7 @@ impl SearchParams {
         request.sort = sort;
         request.limit = limit;
         request.offset = offset;
+        request.snippets = snippets;
         Ok(SearchParams {
             query: <Query as From<sotehaku::SearchRequest>>::from(request),
             interval,
@@ -252,7 +266,11 @@ impl FromRequestParts<AppState> for SearchParams {
         let QueryExtractor(pairs) = QueryExtractor::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map_err(|e| Problem::bad_search(format!("the query string cannot be decoded: {e}")))?;
         let default_limit = if parts.uri.path().ends_with(".atom") { 20 } else { 10 };
-        SearchParams::parse(&pairs, state.config(), default_limit)
+        let mut params = SearchParams::parse(&pairs, state.config(), default_limit)?;
+        if !state.config().show_restricted {
+            params.query = params.query.visible_on(chrono::Utc::now().date_naive());
+        }
+        Ok(params)
     }
 }
 

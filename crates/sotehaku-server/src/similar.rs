@@ -29,8 +29,8 @@ pub struct Similar {
     pub hits: Vec<Hit>,
 }
 
-/// Finds up to `limit` documents similar to `doc`.
-pub fn similar(engine: &Engine, doc: &Document, limit: usize) -> Result<Similar, Problem> {
+/// Finds up to `limit` documents similar to `doc`; with `public`, only documents the public may see today.
+pub fn similar(engine: &Engine, doc: &Document, limit: usize, public: bool) -> Result<Similar, Problem> {
     let mut counts: HashMap<String, f64> = HashMap::new();
     let title_words = words(&doc.title).map(|w| (w, 3.0));
     let text_words = words(&truncate_chars(&doc.text, MAX_TEXT_CHARS))
@@ -46,7 +46,7 @@ pub fn similar(engine: &Engine, doc: &Document, limit: usize) -> Result<Similar,
     let n = engine.num_docs().max(1) as f64;
     let mut weighted = Vec::with_capacity(candidates.len());
     for (word, tf) in candidates {
-        let df = engine.search(&Query::new(word.clone()).limit(1))?.total as f64;
+        let df = engine.search(&Query::new(word.clone()).limit(1).snippets(false))?.total as f64;
         // A word the index does not know (a stop word, say) or that is in most documents says nothing.
         if df < 1.0 || df > n * 0.5 {
             continue;
@@ -63,7 +63,11 @@ pub fn similar(engine: &Engine, doc: &Document, limit: usize) -> Result<Similar,
             hits: Vec::new(),
         });
     }
-    let results = engine.search(&Query::new(terms.join(" ")).limit(limit + 1))?;
+    let mut query = Query::new(terms.join(" ")).limit(limit + 1);
+    if public {
+        query = query.visible_on(chrono::Utc::now().date_naive());
+    }
+    let results = engine.search(&query)?;
     let hits = results
         .hits
         .into_iter()

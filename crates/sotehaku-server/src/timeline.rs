@@ -1,12 +1,12 @@
 //! The timeline of a search: how many hits fall in each year or month, for the chart on the search page and for
 //! API users who want trends.
 //!
-//! Years come free with every search (the `year` facet). Months are counted with one small search per month that has
-//! hits, at most [`MAX_MONTHS`] of them, so a month histogram is only offered for short spans.
+//! Both come free with every search: the index keeps a `year` and a `month` facet, so a histogram costs no extra
+//! search. A monthly histogram has at most [`MAX_MONTHS`] buckets, so it is offered for short spans only.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use sotehaku::{Engine, Query, SearchResults, SortOrder};
+use sotehaku::{Query, SearchResults};
 
 use crate::params::Interval;
 use crate::problem::Problem;
@@ -38,12 +38,7 @@ pub struct Bucket {
 ///
 /// The yearly histogram ignores the `from`/`to` filter (like the year facet), so the chart shows the whole time line
 /// and where the chosen range lies in it. The monthly one covers the chosen range (or the years with hits).
-pub fn histogram(
-    engine: &Engine,
-    query: &Query,
-    results: &SearchResults,
-    interval: Interval,
-) -> Result<Histogram, Problem> {
+pub fn histogram(query: &Query, results: &SearchResults, interval: Interval) -> Result<Histogram, Problem> {
     let request = query.request();
     let years: Vec<(i32, u64)> = results
         .facets
@@ -85,25 +80,15 @@ pub fn histogram(
             ),
         ));
     }
-    let year_count = |y: i32| years.iter().find(|(year, _)| *year == y).map(|(_, c)| *c).unwrap_or(0);
-    let mut buckets = Vec::with_capacity(months.len());
-    for month_start in months {
-        let key = format!("{:04}-{:02}", month_start.year(), month_start.month());
-        if year_count(month_start.year()) == 0 {
-            buckets.push(Bucket { key, count: 0 });
-            continue;
-        }
-        let from = month_start.max(start);
-        let to = last_day(month_start).unwrap_or(month_start).min(end);
-        let mut r = request.clone();
-        r.from = Some(from);
-        r.to = Some(to);
-        r.limit = 1;
-        r.offset = 0;
-        r.sort = SortOrder::Date;
-        let count = engine.search(&<Query as From<sotehaku::SearchRequest>>::from(r))?.total as u64;
-        buckets.push(Bucket { key, count });
-    }
+    // The month facet was counted under the search's date filter, so it covers exactly the chosen range.
+    let buckets = months
+        .into_iter()
+        .map(|month_start| {
+            let key = format!("{:04}-{:02}", month_start.year(), month_start.month());
+            let count = results.facets.month.get(&key).unwrap_or(0);
+            Bucket { key, count }
+        })
+        .collect();
     Ok(Histogram {
         interval: "month",
         buckets,

@@ -351,10 +351,13 @@ async fn user_mistakes_get_problem_json_never_5xx() {
             assert_eq!(p["invalid-params"][0]["name"], *param, "{shown}: {body}");
         }
     }
-    // A 100 kB query makes a URL longer than HTTP/1 parsing in hyper accepts (64 kB): hyper itself answers 414
-    // (without a problem body — the request never reaches the application). Still a 4xx, never a 5xx.
-    let (got, _, _) = raw_get(&server.base, &format!("/api/search?q={}", enc(&long_q))).await;
-    assert_eq!(got, 414);
+    // A 100 kB query makes a URL longer than hyper's HTTP/1 parser accepts (64 kB); the server's listener answers
+    // it before hyper, with a problem body like every other mistake.
+    let (got, ct, body) = raw_get(&server.base, &format!("/api/search?q={}", enc(&long_q))).await;
+    assert_eq!(got, 414, "{body}");
+    assert!(ct.starts_with("application/problem+json"), "content-type {ct}");
+    let p: Value = serde_json::from_str(&body).expect("problem JSON for a 100 kB query");
+    assert!(p["detail"].as_str().is_some_and(|d| d.contains("shorten")), "{body}");
     // Invalid UTF-8 in the query string is decoded lossily: an answer with a warning, not an error.
     let (got, _, body) = get(&server.url("/api/search?q=%FF")).await;
     assert_eq!(got, 200, "{body}");
@@ -490,5 +493,33 @@ async fn the_index_reloads_after_a_reindex_without_restart() {
     }
     let health = get_json(&server.url("/healthz")).await;
     assert_eq!(health["documents"], 1);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restricted_and_overdue_documents_stay_hidden_from_the_public() {
+    let today = chrono::Utc::now().date_naive();
+    let mut open = Document::new("open", "Pöytäkirja aluehallitus", "Aluehallituksen pöytäkirja palveluverkosta.");
+    open.recheck_due = Some(today + chrono::Days::new(10));
+    let mut overdue = Document::new("overdue", "Pöytäkirja aluevaltuusto", "Aluevaltuuston pöytäkirja palveluverkosta.");
+    overdue.recheck_due = Some(today - chrono::Days::new(1));
+    let mut restricted = Document::new("restricted", "Pöytäkirja lautakunta", "Lautakunnan pöytäkirja palveluverkosta.");
+    restricted.restricted = true;
+    let engine = Engine::in_memory().unwrap();
+    engine.add_documents([open, overdue, restricted]).unwrap();
+    let server = TestServer::start(engine, ServerConfig::default()).await;
+
+    let v = get_json(&server.url("/api/search?q=palveluverkko")).await;
+    assert_eq!(ids(&v), ["open"], "{v}");
+    assert_eq!(v["total"], 1);
+    let atom = get(&server.url("/api/search.atom?q=palveluverkko")).await.2;
+    assert!(atom.contains("open") && !atom.contains("overdue") && !atom.contains("restricted"), "{atom}");
+    for hidden in ["overdue", "restricted"] {
+        let (status, _, body) = get(&server.url(&format!("/api/documents/{hidden}"))).await;
+        assert_eq!(status, 404, "{hidden}: {body}");
+    }
+    let similar = get_json(&server.url("/api/documents/open/similar")).await;
+    assert!(ids(&similar).iter().all(|id| id != "overdue" && id != "restricted"), "{similar}");
+    assert_eq!(get(&server.url("/api/documents/open")).await.0, 200);
     server.stop().await;
 }

@@ -92,6 +92,19 @@ impl Query {
         self
     }
 
+    /// Whether hits get highlighted snippets (default) or just the text's beginning, which is cheaper.
+    pub fn snippets(mut self, snippets: bool) -> Query {
+        self.request.snippets = snippets;
+        self
+    }
+
+    /// Only what the public may see on `day`: no restricted (`noindex`) documents and no minutes whose re-check
+    /// after the appeal period is overdue.
+    pub fn visible_on(mut self, day: NaiveDate) -> Query {
+        self.request.visible_on = Some(day);
+        self
+    }
+
     /// The request this query amounts to.
     pub fn request(&self) -> &SearchRequest {
         &self.request
