@@ -9,7 +9,13 @@
 //!                             content_type, etag, last_modified, fetched_at, source, robots
 //! <out>/pages.jsonl           the current documents as `FetchedPage` records (without bodies), rewritten at the
 //!                             end of every run
+//! <out>/audit.jsonl           what was deleted, purged, replaced and why (see [`crate::audit`])
 //! ```
+//!
+//! Bodies follow the publisher: a body no stored copy refers to any more (the page is gone, was replaced by a newer
+//! version, turned `noindex`) is deleted from disk ([`Archive::purge_body`], [`Archive::collect_garbage`]), and its
+//! lines leave `archive.jsonl`. A body may be shared by two URLs (content addressing): it stays while one of them
+//! is live.
 //!
 //! Ingest reads [`Archive::pages`], which yields every stored document with its body, offline.
 
@@ -140,7 +146,8 @@ impl Archive {
     }
 
     /// Every stored document (news articles, minutes, items, attachments — not listings), with its body, in a
-    /// stable order. Reading is offline: nothing is fetched.
+    /// stable order. Reading is offline: nothing is fetched. Pages whose body was purged (`noarchive`, see
+    /// [`Archive::purge_noarchive`]) are passed over.
     ///
     /// ```no_run
     /// let archive = sotehaku_crawl::Archive::open("crawl-out").unwrap();
@@ -151,12 +158,15 @@ impl Archive {
     /// ```
     pub fn pages(&self) -> Result<impl Iterator<Item = Result<FetchedPage>> + '_> {
         let metas = self.open_store()?.all_stored(true)?;
-        Ok(metas.into_iter().map(move |(_, mut page)| {
-            if let Some(sha) = page.body_sha256.clone() {
-                page.body = self.read_body(&sha)?;
-            }
-            Ok(page)
-        }))
+        Ok(metas
+            .into_iter()
+            .filter(|(_, p)| !p.is_noarchive() || p.body_sha256.as_deref().is_some_and(|s| self.has_body(s)))
+            .map(move |(_, mut page)| {
+                if let Some(sha) = page.body_sha256.clone() {
+                    page.body = self.read_body(&sha)?;
+                }
+                Ok(page)
+            }))
     }
 
     /// Rewrites `pages.jsonl` from the stored documents (atomically) and returns its path and the record count.
@@ -172,6 +182,110 @@ impl Archive {
         std::fs::write(&tmp, out).map_err(|e| CrawlError::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| CrawlError::io(&path, e))?;
         Ok((path, metas.len()))
+    }
+
+    /// Deletes the body file `sha256` if no stored copy refers to it any more. Returns whether a file was deleted.
+    pub fn purge_body(&self, sha256: &str) -> Result<bool> {
+        if self.open_store()?.body_refs(sha256)? > 0 {
+            return Ok(false);
+        }
+        self.delete_body(sha256)
+    }
+
+    fn delete_body(&self, sha256: &str) -> Result<bool> {
+        let Some(path) = self.body_path(sha256) else {
+            return Ok(false);
+        };
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(CrawlError::io(&path, e)),
+        }
+    }
+
+    /// Deletes every body file that no stored copy refers to (and leftover temporary files), then drops the lines
+    /// of deleted bodies from `archive.jsonl`. Returns the hashes deleted. The walk is bounded by the directory
+    /// (256 sub-directories of files named by hash).
+    pub fn collect_garbage(&self) -> Result<Vec<String>> {
+        let live = self.open_store()?.referenced_bodies()?;
+        let mut purged = Vec::new();
+        let root = self.dir.join("bodies");
+        let subdirs = std::fs::read_dir(&root).map_err(|e| CrawlError::io(&root, e))?;
+        for sub in subdirs.flatten() {
+            let path = sub.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let Ok(files) = std::fs::read_dir(&path) else { continue };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                let is_hash = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+                if is_hash && live.contains_key(&name) {
+                    continue;
+                }
+                let fp = f.path();
+                std::fs::remove_file(&fp).map_err(|e| CrawlError::io(&fp, e))?;
+                if is_hash {
+                    purged.push(name);
+                }
+            }
+        }
+        self.rewrite_index()?;
+        Ok(purged)
+    }
+
+    /// Deletes the bodies of pages the publisher marked `noarchive` (when every stored copy that refers to a body
+    /// says so). Ingest must have run first: the stored metadata stays, and the next crawl fetches such pages
+    /// unconditionally. Returns the hashes deleted.
+    pub fn purge_noarchive(&self) -> Result<Vec<String>> {
+        let live = self.open_store()?.referenced_bodies()?;
+        let mut purged = Vec::new();
+        for (sha, all_noarchive) in live {
+            if all_noarchive && self.delete_body(&sha)? {
+                purged.push(sha);
+            }
+        }
+        purged.sort();
+        self.rewrite_index()?;
+        Ok(purged)
+    }
+
+    /// Rewrites `archive.jsonl` without the lines whose body is no longer on disk (atomically).
+    pub fn rewrite_index(&self) -> Result<()> {
+        let path = self.dir.join(ARCHIVE_INDEX);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(CrawlError::io(&path, e)),
+        };
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            let keep = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("sha256").and_then(|s| s.as_str()).map(|s| self.has_body(s)))
+                .unwrap_or(false);
+            if keep {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        if out.len() == text.len() {
+            return Ok(());
+        }
+        let tmp = self.dir.join(format!("{ARCHIVE_INDEX}.tmp"));
+        std::fs::write(&tmp, out).map_err(|e| CrawlError::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| CrawlError::io(&path, e))
+    }
+
+    /// The stored documents' metadata (no bodies), in the order of [`Archive::pages`]. A page whose body was purged
+    /// because of `noarchive` is listed here but has no body file ([`Archive::has_body`] says so).
+    pub fn stored_pages(&self) -> Result<Vec<FetchedPage>> {
+        Ok(self
+            .open_store()?
+            .all_stored(true)?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect())
     }
 
     /// Fetch-log outcome counts per source: `(source, outcome, count)`.
@@ -194,5 +308,11 @@ mod tests {
         assert_eq!(a.read_body(&sha).unwrap(), b"<html>x</html>");
         assert!(a.read_body("../../etc/passwd").is_err());
         assert!(dir.path().join("bodies").join(&sha[..2]).join(&sha).exists());
+        // Nothing refers to it: garbage.
+        assert!(a.purge_body(&sha).unwrap());
+        assert!(!a.has_body(&sha));
+        let other = a.put_body(b"<html>y</html>").unwrap();
+        assert_eq!(a.collect_garbage().unwrap(), vec![other.clone()]);
+        assert!(!a.has_body(&other));
     }
 }

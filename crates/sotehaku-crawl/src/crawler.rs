@@ -16,6 +16,7 @@ use futures_util::stream::{self, StreamExt};
 use url::Url;
 
 use crate::archive::Archive;
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::encoding;
 use crate::error::{CrawlError, Result};
 use crate::fetch::{Fetcher, Outcome, Validators};
@@ -231,6 +232,12 @@ pub struct SourceSummary {
     pub duplicates: u64,
     /// Failures by reason.
     pub failed: BTreeMap<String, u64>,
+    /// URLs whose stored copy was deleted in this run (gone at the publisher, or turned `noindex` under `skip`).
+    pub removed: Vec<String>,
+    /// URLs whose stored copy was replaced by a changed version in this run.
+    pub replaced: Vec<String>,
+    /// Stored documents no listing carried any more, fetched once more to see whether they still exist.
+    pub unlisted_checked: u64,
     /// New frontier rows discovered.
     pub discovered: u64,
     /// Whether the frontier drained (false: stopped by a limit; the next run resumes).
@@ -260,6 +267,21 @@ pub struct CrawlSummary {
     pub documents: usize,
     /// `pages.jsonl` written at the end.
     pub pages_file: PathBuf,
+    /// Archived bodies deleted from disk at the end of the run (no live page refers to them any more).
+    pub purged_bodies: usize,
+}
+
+/// What a re-check of one stored page found ([`Crawler::recheck`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecheckResult {
+    /// The URL asked for.
+    pub url: String,
+    /// The fetch's outcome (`Unchanged`: the publisher confirmed our copy; `Stored`: it changed and was replaced).
+    pub outcome: PageOutcome,
+    /// Whether our stored copy was deleted (gone at the publisher, or now `noindex` under `skip`).
+    pub removed: bool,
+    /// Whether our stored copy was replaced by a changed version.
+    pub replaced: bool,
 }
 
 /// A crawler bound to an output directory.
@@ -269,6 +291,7 @@ pub struct Crawler {
     archive: Archive,
     store: Mutex<Store>,
     stop: Arc<AtomicBool>,
+    audit: AuditLog,
 }
 
 struct SourceRun<'a> {
@@ -311,6 +334,7 @@ impl Crawler {
         let opts = Arc::new(opts);
         Ok(Crawler {
             fetcher: Fetcher::new(opts.clone())?,
+            audit: AuditLog::new(&opts.out_dir),
             opts,
             archive,
             store: Mutex::new(store),
@@ -321,6 +345,11 @@ impl Crawler {
     /// The output directory's archive (for ingest).
     pub fn archive(&self) -> &Archive {
         &self.archive
+    }
+
+    /// The output directory's audit log.
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
     }
 
     /// A flag that stops the crawl after the current pages when set (e.g. from a Ctrl-C handler). The stopped
@@ -393,11 +422,105 @@ impl Crawler {
         for r in results {
             summary.sources.push(r?);
         }
+        summary.purged_bodies = self.collect_garbage()?;
         let (pages_file, documents) = self.archive.export_jsonl()?;
         summary.pages_file = pages_file;
         summary.documents = documents;
         summary.requests = self.fetcher.request_count();
         Ok(summary)
+    }
+
+    /// Deletes archived bodies no stored copy refers to any more, with an audit entry each.
+    fn collect_garbage(&self) -> Result<usize> {
+        let purged = self.archive.collect_garbage()?;
+        for sha in &purged {
+            self.audit
+                .record(&AuditEntry::new(AuditAction::Purged, "no live page refers to this body").sha256(Some(sha)))?;
+        }
+        Ok(purged.len())
+    }
+
+    /// Re-fetches stored pages by URL (conditional GET when the body is archived), e.g. minutes whose appeal
+    /// period has ended: a changed page replaces our copy (the old body is purged), a page gone at the publisher
+    /// (404/410) or now `noindex` under `skip` is deleted, an unchanged one is marked verified today. Nothing is
+    /// discovered from the pages. URLs without a stored copy are reported as `Failed("not stored")`.
+    pub async fn recheck(&self, registry: &Registry, urls: &[String]) -> Result<Vec<RecheckResult>> {
+        let mut results = Vec::new();
+        let observer = NoopObserver;
+        for url in urls {
+            if self.stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let found = self.store().find_by_url(url)?;
+            let Some((source_name, key, copy)) = found.into_iter().next() else {
+                results.push(RecheckResult {
+                    url: url.clone(),
+                    outcome: PageOutcome::Failed("not stored".into()),
+                    removed: false,
+                    replaced: false,
+                });
+                continue;
+            };
+            let source = match registry.get(&source_name) {
+                Some(s) => s.clone(),
+                None => Source::ad_hoc(std::slice::from_ref(&copy.meta.url))?,
+            };
+            let gen = self.store().current_gen(&source_name)?.unwrap_or(1);
+            let Ok(target_url) = Url::parse(&copy.meta.url) else {
+                continue;
+            };
+            let target = Target::get(target_url, copy.role, copy.meta.hints.clone());
+            let item = Pending {
+                key,
+                target,
+                depth: self.opts.max_depth,
+            };
+            let mut run = SourceRun {
+                source: &source,
+                gen,
+                hosts: source.hosts(),
+                article_re: source.article_regex(),
+                summary: SourceSummary::default(),
+                done: 0,
+            };
+            let adapter = platform::adapter(source.platform);
+            let outcome = self.process(&mut run, adapter, &item, &observer).await?;
+            let removed = run.summary.removed.contains(&item.target.url.to_string());
+            let replaced = !run.summary.replaced.is_empty();
+            let reason = if removed {
+                "re-checked: gone or hidden at the publisher; deleted"
+            } else if replaced {
+                "re-checked: changed at the publisher; replaced"
+            } else if outcome == PageOutcome::Unchanged {
+                "re-checked: unchanged at the publisher"
+            } else {
+                "re-checked: fetch failed; copy kept"
+            };
+            self.audit.record(
+                &AuditEntry::new(AuditAction::Rechecked, reason)
+                    .url(url.clone())
+                    .sha256(copy.sha256.as_deref()),
+            )?;
+            results.push(RecheckResult {
+                url: url.clone(),
+                outcome,
+                removed,
+                replaced,
+            });
+        }
+        self.collect_garbage()?;
+        self.archive.export_jsonl()?;
+        Ok(results)
+    }
+
+    /// [`Crawler::recheck`] on a Tokio runtime of its own.
+    pub fn recheck_blocking(&self, registry: &Registry, urls: &[String]) -> Result<Vec<RecheckResult>> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| CrawlError::Client(format!("tokio runtime: {e}")))?;
+        rt.block_on(self.recheck(registry, urls))
     }
 
     async fn crawl_source(&self, source: &Source, observer: &dyn CrawlObserver) -> Result<SourceSummary> {
@@ -431,6 +554,7 @@ impl Crawler {
         let limit = self.opts.max_pages.unwrap_or(usize::MAX);
         let mut processed = 0usize;
         let mut sitemaps_checked = !source.use_robots_sitemaps();
+        let mut unlisted_checked = false;
         // Bounded by `limit`, and by the frontier: every row is processed once per generation.
         'outer: loop {
             if self.stop.load(Ordering::Relaxed) || processed >= limit {
@@ -438,6 +562,18 @@ impl Crawler {
             }
             let batch = self.store().pending(&source.name, gen, 32)?;
             if batch.is_empty() {
+                if !unlisted_checked {
+                    // The frontier drained: stored documents no listing carried this time are fetched once more
+                    // (without following their links), so a page the publisher dropped and deleted goes too.
+                    unlisted_checked = true;
+                    let n = self
+                        .store()
+                        .requeue_unlisted_documents(&source.name, gen, self.opts.max_depth)?;
+                    if n > 0 {
+                        run.summary.unlisted_checked += n as u64;
+                        continue;
+                    }
+                }
                 run.summary.complete = true;
                 break;
             }
@@ -511,7 +647,7 @@ impl Crawler {
         adapter: &dyn platform::Platform,
         item: &Pending,
         observer: &dyn CrawlObserver,
-    ) -> Result<()> {
+    ) -> Result<PageOutcome> {
         let source_name = run.source.name.as_str();
         let stored = self.store().stored(source_name, &item.key)?;
         let validators = stored
@@ -530,6 +666,7 @@ impl Crawler {
         let outcome = self.fetcher.fetch(&item.target, &validators, &known).await;
 
         let new_page: FetchedPage;
+        let verified_page: FetchedPage;
         let mut also_done = Vec::new();
         let mut change = StoreChange::Keep;
         let mut status = None;
@@ -596,6 +733,8 @@ impl Crawler {
                         body_sha256: Some(sha),
                         etag: fetched.etag.clone(),
                         last_modified: fetched.last_modified.clone(),
+                        verified_at: Some(chrono::Utc::now()),
+                        show_noindex: run.source.show_noindex,
                     };
                     if !unchanged {
                         self.archive.append_index(&new_page)?;
@@ -625,6 +764,15 @@ impl Crawler {
                             self.discover(run, adapter, item, &final_url, ct.as_deref(), &body, html_page.as_ref())?;
                         }
                     }
+                    // The publisher confirmed our copy today.
+                    let mut meta = copy.meta.clone();
+                    meta.verified_at = Some(chrono::Utc::now());
+                    meta.show_noindex = run.source.show_noindex;
+                    verified_page = meta;
+                    change = StoreChange::Put {
+                        role: copy.role,
+                        page: &verified_page,
+                    };
                 }
                 PageOutcome::Unchanged
             }
@@ -638,7 +786,7 @@ impl Crawler {
             }
             Outcome::Failed { reason, status: s } => {
                 status = s;
-                // Gone at the publisher: the stored copy goes too (the archive purge is issue 9's).
+                // Gone at the publisher: the stored copy goes too, and its body below.
                 if matches!(s, Some(404) | Some(410)) && stored.is_some() {
                     change = StoreChange::Remove;
                 }
@@ -664,8 +812,61 @@ impl Crawler {
             detail: detail.as_deref(),
             bytes,
         };
+        let old_sha = stored.as_ref().and_then(|s| s.sha256.clone());
+        let (removed, new_sha) = match &change {
+            StoreChange::Remove => (true, None),
+            StoreChange::Put { page, .. } => (false, page.body_sha256.clone()),
+            StoreChange::Keep => (false, old_sha.clone()),
+        };
+        let body_changed = !removed && old_sha.is_some() && new_sha != old_sha;
+        let replaced = body_changed && item.target.role == Role::Document;
         self.store().complete(run.gen, &log, change, &also_done)?;
         run.done += 1;
+        let url = item.target.url.as_str();
+        if page_outcome == PageOutcome::SkippedNoindex && !removed {
+            self.audit.record(
+                &AuditEntry::new(
+                    AuditAction::SkippedNoindex,
+                    "the publisher marked it noindex (policy skip)",
+                )
+                .url(url),
+            )?;
+        }
+        if removed {
+            let reason = match (&page_outcome, status) {
+                (PageOutcome::SkippedNoindex, _) => "the publisher marked it noindex (policy skip)".to_string(),
+                (_, Some(code)) => format!("HTTP {code} at the publisher"),
+                _ => "gone at the publisher".to_string(),
+            };
+            self.audit.record(
+                &AuditEntry::new(AuditAction::Deleted, reason)
+                    .url(url)
+                    .sha256(old_sha.as_deref()),
+            )?;
+            run.summary.removed.push(url.to_string());
+        }
+        if replaced {
+            self.audit.record(
+                &AuditEntry::new(AuditAction::Replaced, "content changed at the publisher")
+                    .url(url)
+                    .sha256(old_sha.as_deref())
+                    .new_sha256(new_sha.as_deref()),
+            )?;
+            run.summary.replaced.push(url.to_string());
+        }
+        if removed || body_changed {
+            if let Some(sha) = old_sha.as_deref() {
+                if self.archive.purge_body(sha)? {
+                    let why = if removed {
+                        "its page was deleted"
+                    } else {
+                        "replaced by a newer version"
+                    };
+                    self.audit
+                        .record(&AuditEntry::new(AuditAction::Purged, why).url(url).sha256(Some(sha)))?;
+                }
+            }
+        }
         let pending = self.store().pending_count(source_name, run.gen)?;
         observer.event(&CrawlEvent::Page {
             source: source_name,
@@ -674,7 +875,7 @@ impl Crawler {
             done: run.done,
             pending,
         });
-        Ok(())
+        Ok(page_outcome)
     }
 
     fn parse_html(&self, url: &Url, content_type: Option<&str>, body: &[u8]) -> Option<html::HtmlPage> {

@@ -33,6 +33,7 @@
 //! ```
 
 pub mod archive;
+pub mod audit;
 pub mod canon;
 pub mod crawler;
 pub mod encoding;
@@ -46,9 +47,11 @@ pub mod robots;
 mod store;
 
 pub use archive::Archive;
+/// The `chrono` crate whose types appear in this API (`FetchedPage::fetched_at`, audit entries).
+pub use chrono;
 pub use crawler::{
-    CrawlEvent, CrawlObserver, CrawlOptions, CrawlSummary, Crawler, NoopObserver, Overrides, PageOutcome, Selection,
-    SourceSummary,
+    CrawlEvent, CrawlObserver, CrawlOptions, CrawlSummary, Crawler, NoopObserver, Overrides, PageOutcome,
+    RecheckResult, Selection, SourceSummary,
 };
 pub use error::{CrawlError, Result};
 pub use page::{FetchedPage, PageHints};

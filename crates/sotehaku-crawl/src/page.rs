@@ -38,6 +38,14 @@ pub struct FetchedPage {
     /// The `Last-Modified` of the stored response, if the server sent one.
     #[serde(default)]
     pub last_modified: Option<String>,
+    /// When the publisher last confirmed this copy (a `200` with the same bytes or a `304`): the day a re-check of
+    /// minutes whose appeal period has ended is judged by. `None` in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The source's `show_noindex` setting when the page was fetched: whether a `noindex` page indexed under the
+    /// `index` policy may be shown publicly (ingest sets `Document::restricted` from it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_noindex: bool,
 }
 
 /// What a listing, feed or sitemap said about an item before it was fetched.
@@ -70,6 +78,8 @@ impl FetchedPage {
             body_sha256: None,
             etag: None,
             last_modified: None,
+            verified_at: None,
+            show_noindex: false,
         }
     }
 
@@ -90,5 +100,16 @@ impl FetchedPage {
     /// Whether the publisher asked search engines not to index this page (`noindex` or `none`).
     pub fn is_noindex(&self) -> bool {
         self.robots.iter().any(|d| d == "noindex" || d == "none")
+    }
+
+    /// Whether the publisher asked search engines not to keep a copy (`noarchive` or `none`).
+    pub fn is_noarchive(&self) -> bool {
+        self.robots.iter().any(|d| d == "noarchive" || d == "none")
+    }
+
+    /// Whether the public endpoint must not show this page: `noindex`, kept under the `index` policy, without
+    /// `show_noindex`.
+    pub fn is_restricted(&self) -> bool {
+        self.is_noindex() && !self.show_noindex
     }
 }

@@ -45,6 +45,7 @@ pub(crate) struct Pending {
 /// What the store remembers of a stored copy.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredCopy {
+    pub role: Role,
     pub sha256: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -220,11 +221,12 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT sha256, etag, last_modified, meta FROM stored WHERE source = ?1 AND key = ?2",
+                "SELECT sha256, etag, last_modified, meta, role FROM stored WHERE source = ?1 AND key = ?2",
                 params![source, key],
                 |r| {
                     Ok((
                         StoredCopy {
+                            role: parse_role(&r.get::<_, String>(4)?),
                             sha256: r.get(0)?,
                             etag: r.get(1)?,
                             last_modified: r.get(2)?,
@@ -323,6 +325,70 @@ impl Store {
             out.push((role, serde_json::from_str(&meta)?));
         }
         Ok(out)
+    }
+
+    /// How many stored copies (of any source, listings included) refer to this body.
+    pub(crate) fn body_refs(&self, sha: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM stored WHERE sha256 = ?1", [sha], |r| r.get(0))?)
+    }
+
+    /// Every body hash some stored copy refers to, with whether every referring copy said `noarchive`.
+    pub(crate) fn referenced_bodies(&self) -> Result<std::collections::HashMap<String, bool>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sha256, meta FROM stored WHERE sha256 IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+        for row in rows {
+            let (sha, meta) = row?;
+            let noarchive = serde_json::from_str::<FetchedPage>(&meta)
+                .map(|p| p.is_noarchive())
+                .unwrap_or(false);
+            let entry = out.entry(sha).or_insert(true);
+            *entry = *entry && noarchive;
+        }
+        Ok(out)
+    }
+
+    /// The stored copies whose requested or final URL is `url`: `(source, key, copy)`.
+    pub(crate) fn find_by_url(&self, url: &str) -> Result<Vec<(String, String, StoredCopy)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, key FROM stored ORDER BY source, key")?;
+        let keys: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (source, key) in keys {
+            if let Some(copy) = self.stored(&source, &key)? {
+                if copy.meta.url == url || copy.meta.final_url == url {
+                    out.push((source, key, copy));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The source's current generation, if it was ever crawled.
+    pub(crate) fn current_gen(&self, source: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT gen FROM source_state WHERE source = ?1", [source], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Queues again, for generation `gen`, the stored documents of `source` that no listing of this generation
+    /// carried any more (at `depth`, so nothing is discovered from them): they are fetched once more, so a page
+    /// the publisher dropped and deleted is noticed. Returns how many were queued.
+    pub(crate) fn requeue_unlisted_documents(&mut self, source: &str, gen: i64, depth: u32) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE frontier SET queued_gen = ?2, depth = ?3, outcome = 'unlisted'
+             WHERE source = ?1 AND queued_gen < ?2
+               AND key IN (SELECT key FROM stored WHERE source = ?1 AND role = 'document')",
+            params![source, gen, depth],
+        )?)
     }
 
     /// Counts of fetch-log outcomes (for reports and tests).

@@ -117,7 +117,7 @@ impl Ingester {
         }
         let original = normalize_text(&record.text);
         let text = clean_text(&original);
-        self.build(Raw {
+        let mut doc = self.build(Raw {
             header_text: original.chars().take(3000).collect(),
             id: record.id,
             origin: record.origin,
@@ -127,7 +127,10 @@ impl Ingester {
             text,
             source_date: record.date,
             ..Raw::default()
-        })
+        })?;
+        // Not fetched by the crawler: nothing can re-fetch it, so no re-check is due (the on-view day stays).
+        doc.recheck_due = None;
+        Ok(doc)
     }
 
     /// Builds a document from a page the crawler fetched: decodes the body by its headers and content, extracts
@@ -158,7 +161,15 @@ impl Ingester {
         raw.hint_title = page.hints.title.clone();
         raw.platform = page.platform.clone();
         raw.fetched_at = Some(page.fetched_at);
-        self.build(raw)
+        let mut doc = self.build(raw)?;
+        // Publisher's directives and the appeal period: hide `noindex` pages kept under the `index` policy, and
+        // judge the re-check by the day the publisher last confirmed this copy.
+        doc.restricted = page.is_restricted();
+        if let Some(end) = doc.recheck_due {
+            let verified = page.verified_at.unwrap_or(page.fetched_at).date_naive();
+            doc.recheck_due = crate::review::recheck_due(end, Some(verified), crate::review::ReviewRules::builtin());
+        }
+        Ok(doc)
     }
 
     /// Builds a document from the bytes of an HTML, PDF or text file. `origin` names it in ids and errors.
@@ -170,7 +181,10 @@ impl Ingester {
     ) -> Result<Document, IngestError> {
         let mut raw = self.raw_from_bytes(bytes, content_type, None, None)?;
         raw.origin = Some(origin.to_string());
-        self.build(raw)
+        let mut doc = self.build(raw)?;
+        // A file: nothing can re-fetch it, so no re-check is due (the on-view day stays).
+        doc.recheck_due = None;
+        Ok(doc)
     }
 
     fn raw_from_bytes(
@@ -268,6 +282,17 @@ impl Ingester {
         let year = doc.published.and_then(|d| d.year());
         doc.regions = self.choose_regions(&raw, &doc, year);
         doc.themes = self.themes.classify(&doc.title, &doc.text);
+        // Minutes and notices: the day they were put on view and the end of the appeal period (`review`).
+        let meeting = match doc.published {
+            Some(PartialDate::Day(day)) => Some(day),
+            _ => None,
+        };
+        let review_text = format!("{}\n{}", doc.text, raw.header_text);
+        let rules = crate::review::ReviewRules::builtin();
+        if let Some(review) = crate::review::assess(doc.doc_type, &doc.title, &review_text, meeting, rules) {
+            doc.on_view_from = Some(review.on_view_from);
+            doc.recheck_due = Some(review.period_end);
+        }
         Ok(doc)
     }
 

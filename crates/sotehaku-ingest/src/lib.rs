@@ -34,6 +34,7 @@ mod input;
 pub mod language;
 pub mod pdf;
 mod region;
+pub mod review;
 pub mod themes;
 
 pub use batch::{ingest_paths, ingest_paths_parallel, FileError};

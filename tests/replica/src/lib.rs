@@ -163,6 +163,15 @@ pub struct Replica {
     thread: Option<JoinHandle<()>>,
 }
 
+/// The minutes page of [`Replica::publish_redaction_minutes`] (a CaseM item on `pirha.cloudnc.fi`, no `noindex`).
+pub const REDACTION_MINUTES_URL: &str =
+    "https://pirha.cloudnc.fi/fi-FI/Toimielimet/Aluehallitus/Kokous_11032024/Vastuualuejohtajan_viran_taytt_39941";
+
+/// The person named on that page before redaction.
+pub const REDACTION_PERSON: &str = "Matti Meikäläinen";
+
+const REDACTION_TEMPLATE: &str = include_str!("../site/minutes/redaction.html");
+
 /// The host that maps to a closed port.
 pub const DEAD_HOST: &str = "lapinhva-julkaisu.triplancloud.fi";
 
@@ -343,6 +352,22 @@ impl Replica {
             lm,
         );
         Ok(())
+    }
+
+    /// Publishes (or re-publishes) the minutes page at [`REDACTION_MINUTES_URL`] (absent until then: 404): an item of
+    /// Pirkanmaa's aluehallitus that names a person ([`REDACTION_PERSON`]) and says "Pöytäkirja on ollut nähtävänä
+    /// yleisessä tietoverkossa <on_view>". With `redacted`, the name is replaced by "[henkilötiedot poistettu]", as
+    /// a publisher does when the appeal period ends (611/2021 145 §). Each call gives the page a new ETag.
+    pub fn publish_redaction_minutes(&self, on_view: chrono::NaiveDate, redacted: bool) -> Result<(), ReplicaError> {
+        let person = if redacted {
+            "[henkilötiedot poistettu]"
+        } else {
+            REDACTION_PERSON
+        };
+        let html = REDACTION_TEMPLATE
+            .replace("{PERSON}", person)
+            .replace("{ON_VIEW}", &on_view.format("%-d.%-m.%Y").to_string());
+        self.replace_page(REDACTION_MINUTES_URL, &html)
     }
 
     /// The next `n` non-robots requests to `host` answer 429 with `Retry-After`.
