@@ -3,6 +3,7 @@
 //! Facet counts are *disjunctive*: the counts of one facet ignore that facet's own filter (but honour the others), so
 //! a user who filtered on one region still sees how many hits the other regions have.
 
+use std::collections::BTreeSet;
 use std::ops::{Bound, Range};
 use std::time::Instant;
 
@@ -29,9 +30,12 @@ pub const MAX_WINDOW: usize = 10_000;
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
 const SNIPPET_CHARS: usize = 220;
-/// Snippets are looked for in the first this many bytes of a text: analysing a whole 1 MB statute for each hit
-/// would cost more than the search. Hits whose match lies further in show the text's beginning.
-const SNIPPET_SCAN_BYTES: usize = 30_000;
+/// When no query word is spotted in a text, snippets are looked for in its first this many bytes.
+const SNIPPET_SCAN_BYTES: usize = 8_000;
+/// Around the first spotted query word, the snippet generator analyses this many bytes before and after it:
+/// analysing a whole 1 MB statute for each hit would cost more than the search itself.
+const SNIPPET_WINDOW_BEFORE: usize = 600;
+const SNIPPET_WINDOW_AFTER: usize = 2_400;
 /// The `flags` facet value of documents the public endpoint must not show.
 pub const RESTRICTED_FLAG: &str = "restricted";
 
@@ -615,8 +619,64 @@ fn elapsed_ms(started: Instant) -> f64 {
 
 /// Builds snippets for the hits of one search.
 struct Snippets {
-    finnish: Option<SnippetGenerator>,
-    swedish: Option<SnippetGenerator>,
+    finnish: Option<Generator>,
+    swedish: Option<Generator>,
+}
+
+/// A snippet generator and a spotter for where its query words may occur in a text.
+struct Generator {
+    snippets: SnippetGenerator,
+    /// Stems of the query's base forms (the base form less its last two letters, lowercase and capitalised):
+    /// inflected forms mostly begin with them. Only chooses the window; the generator decides what to highlight.
+    spotter: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Generator {
+    fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Generator, IndexError> {
+        let mut snippets = SnippetGenerator::create(searcher, query, field)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut terms: BTreeSet<String> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                if let Some(text) = term.value().as_str() {
+                    terms.insert(text.to_string());
+                }
+            }
+        });
+        let mut stems: Vec<String> = Vec::new();
+        for term in &terms {
+            let chars: Vec<char> = term.chars().collect();
+            if chars.len() < 3 {
+                continue;
+            }
+            let keep = if chars.len() >= 6 { chars.len() - 2 } else { chars.len() };
+            let stem: String = chars[..keep].iter().collect();
+            let mut capitalised = stem.chars();
+            let capitalised: String = capitalised
+                .next()
+                .map(|c| c.to_uppercase().chain(capitalised).collect())
+                .unwrap_or_default();
+            stems.push(stem);
+            stems.push(capitalised);
+        }
+        let spotter = (!stems.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&stems).ok())
+            .flatten();
+        Ok(Generator { snippets, spotter })
+    }
+
+    /// The part of `text` to look for a snippet in: a window around the first spotted query word, else the start.
+    fn window<'t>(&self, text: &'t str) -> &'t str {
+        let first = self.spotter.as_ref().and_then(|s| s.find(text)).map(|m| m.start());
+        match first {
+            Some(at) => {
+                let start = floor_char_boundary(text, at.saturating_sub(SNIPPET_WINDOW_BEFORE));
+                let end = floor_char_boundary(text, at.saturating_add(SNIPPET_WINDOW_AFTER).min(text.len()));
+                &text[start..end]
+            }
+            None => prefix(text, SNIPPET_SCAN_BYTES),
+        }
+    }
 }
 
 impl Snippets {
@@ -633,14 +693,9 @@ impl Snippets {
                 swedish: None,
             });
         }
-        let make = |field| -> Result<SnippetGenerator, IndexError> {
-            let mut g = SnippetGenerator::create(searcher, query, field)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Ok(g)
-        };
         Ok(Snippets {
-            finnish: Some(make(text)?),
-            swedish: Some(make(text_sv)?),
+            finnish: Some(Generator::new(searcher, query, text)?),
+            swedish: Some(Generator::new(searcher, query, text_sv)?),
         })
     }
 
@@ -651,7 +706,8 @@ impl Snippets {
             &self.finnish
         };
         if let Some(g) = generator {
-            let s = g.snippet(prefix(&doc.text, SNIPPET_SCAN_BYTES));
+            let window = g.window(&doc.text);
+            let s = g.snippets.snippet(window);
             if !s.highlighted().is_empty() {
                 let fragment = s.fragment().to_string();
                 let highlights = s.highlighted().to_vec();
@@ -668,16 +724,18 @@ impl Snippets {
     }
 }
 
+/// The largest character boundary at or before `at`.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// At most the first `max_bytes` bytes of `text`, cut at a character boundary.
 fn prefix(text: &str, max_bytes: usize) -> &str {
-    if text.len() <= max_bytes {
-        return text;
-    }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..floor_char_boundary(text, max_bytes)]
 }
 
 /// The first `max_chars` characters of the text, cut at a word boundary, whitespace collapsed.
