@@ -231,11 +231,16 @@ fn index(args: IndexArgs) -> Result<()> {
         eprintln!("  … and {} more", report.skipped as usize - report.errors.len());
     }
     println!(
-        "{} documents in {} ({} added or replaced, {} skipped)",
+        "{} documents in {} ({} added or replaced, {} skipped{})",
         engine.num_docs(),
         dir.display(),
         report.indexed,
-        report.skipped
+        report.skipped,
+        if report.removed > 0 {
+            format!(", {} removed by the publisher", report.removed)
+        } else {
+            String::new()
+        }
     );
     if report.indexed == 0 && report.skipped > 0 {
         return Err(UsageError("no document could be indexed; see the errors above".into()).into());

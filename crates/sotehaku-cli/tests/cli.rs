@@ -316,3 +316,73 @@ fn ingest_output_is_indexed_as_it_is() {
     assert_eq!(v["total"], 1);
     assert_eq!(v["hits"][0]["id"], id.as_str());
 }
+
+#[test]
+fn indexing_a_crawl_directory_applies_its_tombstones_and_skips_its_bookkeeping() {
+    let dir = tempfile::tempdir().unwrap();
+    let crawl = dir.path().join("crawl");
+    std::fs::create_dir(&crawl).unwrap();
+    let record = |id: &str, title: &str| {
+        serde_json::json!({"id": id, "title": title, "text": format!("{title}. Neuvola muuttaa uusiin tiloihin Lahdessa.")})
+            .to_string()
+    };
+    std::fs::write(
+        crawl.join("documents.jsonl"),
+        format!(
+            "{}\n{}\n",
+            record("pysyy", "Neuvola muuttaa"),
+            record("poistuu", "Neuvolan muutto")
+        ),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let index_arg = index.to_str().unwrap();
+    let out = sotehaku(&["index", "--input", crawl.to_str().unwrap(), "--index", index_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let count = |index: &str| -> u64 {
+        let out = sotehaku(&["search", "--json", "--index", index, "neuvola"]);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["total"].as_u64().unwrap()
+    };
+    assert_eq!(count(index_arg), 2);
+
+    // The publisher removed one page: the crawl lists it in removed.jsonl. Its other files are not documents.
+    std::fs::write(
+        crawl.join("removed.jsonl"),
+        "{\"id\":\"poistuu\",\"url\":\"https://a.fi/x\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        crawl.join("pages.jsonl"),
+        "{\"url\":\"https://a.fi/x\",\"status\":410}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        crawl.join("audit.jsonl"),
+        "{\"action\":\"deleted\",\"document\":\"poistuu\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        crawl.join("documents.jsonl"),
+        format!("{}\n", record("pysyy", "Neuvola muuttaa")),
+    )
+    .unwrap();
+    let out = sotehaku(&["index", "--input", crawl.to_str().unwrap(), "--index", index_arg]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 removed by the publisher"), "{stdout}");
+    assert!(
+        stdout.contains("0 skipped"),
+        "bookkeeping files are not read as documents: {stdout}"
+    );
+    assert_eq!(count(index_arg), 1);
+    let v = search_json_in(index_arg, &["neuvola"]);
+    assert_eq!(hit_ids(&v), ["pysyy"]);
+}
+
+fn search_json_in(index: &str, args: &[&str]) -> Value {
+    let mut all = vec!["search", "--json", "--index", index];
+    all.extend_from_slice(args);
+    let out = sotehaku(&all);
+    serde_json::from_slice(&out.stdout).expect("search --json prints one JSON object")
+}

@@ -99,7 +99,7 @@ pub(crate) fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut 
                     .is_some_and(|n| n.starts_with('.'));
                 // Inside a directory, files of other kinds (a README, images) are passed over; a file named
                 // explicitly is read or reported.
-                if !hidden && (child.is_dir() || is_document_file(&child)) {
+                if !hidden && !is_crawl_bookkeeping(&child) && (child.is_dir() || is_document_file(&child)) {
                     collect_files(&child, files, errors);
                 }
             }
@@ -117,6 +117,13 @@ enum Format {
     JsonLines,
     JsonLinesZstd,
     Text,
+}
+
+/// Files `sotehaku crawl` keeps beside its `documents.jsonl` (fetch records, tombstones, the audit log): not
+/// documents, so a walk of a crawl directory passes over them.
+fn is_crawl_bookkeeping(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    ["pages.jsonl", "archive.jsonl", "audit.jsonl", "removed.jsonl"].contains(&name)
 }
 
 /// Whether a file name has an extension ingest reads (JSON Lines, text, HTML, PDF).

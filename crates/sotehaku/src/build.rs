@@ -37,6 +37,8 @@ pub struct BuildReport {
     pub indexed: u64,
     /// Records that could not be indexed.
     pub skipped: u64,
+    /// Documents deleted because a crawl's `removed.jsonl` lists them (the publisher removed the page).
+    pub removed: u64,
     /// The first errors, each naming its file and line.
     pub errors: Vec<String>,
     /// Bytes of text (title + text) indexed.
@@ -84,6 +86,10 @@ pub(crate) fn index_files<P: AsRef<Path>>(
             });
         }
     }
+    for id in tombstones(inputs) {
+        indexer.delete(&id);
+        report.removed += 1;
+    }
     indexer.commit()?;
     indexer.finish()?;
     index.reload()?;
@@ -93,6 +99,43 @@ pub(crate) fn index_files<P: AsRef<Path>>(
         skipped: report.skipped,
     });
     Ok(report)
+}
+
+/// The name of the file in which `sotehaku crawl` lists the ids of documents whose pages the publisher removed
+/// (one JSON object a line with an `id`), beside its `documents.jsonl`.
+pub const TOMBSTONES_FILE: &str = "removed.jsonl";
+/// Most tombstones read from one file.
+const MAX_TOMBSTONES: usize = 1_000_000;
+
+/// Ids to delete: from `removed.jsonl` in each input directory, or beside an input named `documents.jsonl`.
+/// Unreadable lines are passed over: a tombstone that cannot be read leaves a document in, it never removes one.
+fn tombstones<P: AsRef<Path>>(inputs: &[P]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Tombstone {
+        id: String,
+    }
+    let mut ids = Vec::new();
+    for input in inputs {
+        let input = input.as_ref();
+        let dir = if input.is_dir() {
+            Some(input)
+        } else if input.file_name().is_some_and(|n| n == "documents.jsonl") {
+            input.parent()
+        } else {
+            None
+        };
+        let Some(Ok(text)) = dir.map(|d| std::fs::read_to_string(d.join(TOMBSTONES_FILE))) else {
+            continue;
+        };
+        ids.extend(
+            text.lines()
+                .take(MAX_TOMBSTONES)
+                .filter_map(|line| serde_json::from_str::<Tombstone>(line).ok())
+                .map(|t| t.id)
+                .filter(|id| !id.trim().is_empty()),
+        );
+    }
+    ids
 }
 
 /// Counts the records of uncompressed inputs cheaply, for a progress bar; `None` if any input is compressed.
