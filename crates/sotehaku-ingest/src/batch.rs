@@ -101,8 +101,15 @@ pub fn ingest_paths_parallel<'a, P: AsRef<Path>>(
 /// One unit of ingest work: read (cheap, sequential) but not yet processed (costly, parallelisable).
 enum Job {
     Failed(FileError),
-    Record { record: SourceRecord, origin: String },
-    File { path: PathBuf, content_type: &'static str, limit: u64 },
+    Record {
+        record: SourceRecord,
+        origin: String,
+    },
+    File {
+        path: PathBuf,
+        content_type: &'static str,
+        limit: u64,
+    },
 }
 
 impl Job {

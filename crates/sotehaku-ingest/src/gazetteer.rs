@@ -332,7 +332,9 @@ impl Gazetteer {
                 .collect();
             hits.sort_unstable();
             for (at, phrase_id) in hits {
-                let Some((phrase, idx)) = self.phrases.get(phrase_id) else { continue };
+                let Some((phrase, idx)) = self.phrases.get(phrase_id) else {
+                    continue;
+                };
                 let from = at + phrase.len();
                 let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
                 // The last word of a phrase may carry a case ending: "Siun soten".

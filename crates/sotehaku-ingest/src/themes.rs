@@ -353,7 +353,12 @@ impl WordIndex {
 
     fn matched(&self, pattern: &WordPattern) -> Matched<'_> {
         if pattern.inside {
-            Matched::List(self.inside_hits.get(pattern.inside_id).map(Vec::as_slice).unwrap_or_default())
+            Matched::List(
+                self.inside_hits
+                    .get(pattern.inside_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            )
         } else {
             let lo = self.forms.partition_point(|f| f.as_str() < pattern.stem.as_str());
             let hi = lo + self.forms[lo..].partition_point(|f| f.starts_with(&pattern.stem));

@@ -61,7 +61,9 @@ impl axum::serve::Listener for CheckedListener {
 async fn accept_loop(listener: TcpListener, tx: mpsc::Sender<(TcpStream, SocketAddr)>) {
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_PENDING_CHECKS));
     loop {
-        let Ok(permit) = slots.clone().acquire_owned().await else { return };
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
         // Stop (and release the port) when the server drops its end.
         let accepted = tokio::select! {
             _ = tx.closed() => return,
@@ -120,7 +122,14 @@ async fn check(mut stream: TcpStream) -> Option<TcpStream> {
         let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut buf)).await;
         let n = match peeked {
             Err(_) => {
-                reply(&mut stream, 408, "Request Timeout", "request-timeout", "the request line did not arrive in time; send the whole request at once").await;
+                reply(
+                    &mut stream,
+                    408,
+                    "Request Timeout",
+                    "request-timeout",
+                    "the request line did not arrive in time; send the whole request at once",
+                )
+                .await;
                 return None;
             }
             Ok(Err(_)) => return None,
@@ -140,7 +149,14 @@ async fn check(mut stream: TcpStream) -> Option<TcpStream> {
                 if n == last_len {
                     // peek returns at once while old bytes wait unread: pause instead of spinning.
                     if tokio::time::Instant::now() >= deadline {
-                        reply(&mut stream, 408, "Request Timeout", "request-timeout", "the request line did not arrive in time; send the whole request at once").await;
+                        reply(
+                            &mut stream,
+                            408,
+                            "Request Timeout",
+                            "request-timeout",
+                            "the request line did not arrive in time; send the whole request at once",
+                        )
+                        .await;
                         return None;
                     }
                     tokio::time::sleep(Duration::from_millis(5)).await;

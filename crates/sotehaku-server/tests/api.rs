@@ -499,11 +499,23 @@ async fn the_index_reloads_after_a_reindex_without_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restricted_and_overdue_documents_stay_hidden_from_the_public() {
     let today = chrono::Utc::now().date_naive();
-    let mut open = Document::new("open", "Pöytäkirja aluehallitus", "Aluehallituksen pöytäkirja palveluverkosta.");
+    let mut open = Document::new(
+        "open",
+        "Pöytäkirja aluehallitus",
+        "Aluehallituksen pöytäkirja palveluverkosta.",
+    );
     open.recheck_due = Some(today + chrono::Days::new(10));
-    let mut overdue = Document::new("overdue", "Pöytäkirja aluevaltuusto", "Aluevaltuuston pöytäkirja palveluverkosta.");
+    let mut overdue = Document::new(
+        "overdue",
+        "Pöytäkirja aluevaltuusto",
+        "Aluevaltuuston pöytäkirja palveluverkosta.",
+    );
     overdue.recheck_due = Some(today - chrono::Days::new(1));
-    let mut restricted = Document::new("restricted", "Pöytäkirja lautakunta", "Lautakunnan pöytäkirja palveluverkosta.");
+    let mut restricted = Document::new(
+        "restricted",
+        "Pöytäkirja lautakunta",
+        "Lautakunnan pöytäkirja palveluverkosta.",
+    );
     restricted.restricted = true;
     let engine = Engine::in_memory().unwrap();
     engine.add_documents([open, overdue, restricted]).unwrap();
@@ -513,13 +525,19 @@ async fn restricted_and_overdue_documents_stay_hidden_from_the_public() {
     assert_eq!(ids(&v), ["open"], "{v}");
     assert_eq!(v["total"], 1);
     let atom = get(&server.url("/api/search.atom?q=palveluverkko")).await.2;
-    assert!(atom.contains("open") && !atom.contains("overdue") && !atom.contains("restricted"), "{atom}");
+    assert!(
+        atom.contains("open") && !atom.contains("overdue") && !atom.contains("restricted"),
+        "{atom}"
+    );
     for hidden in ["overdue", "restricted"] {
         let (status, _, body) = get(&server.url(&format!("/api/documents/{hidden}"))).await;
         assert_eq!(status, 404, "{hidden}: {body}");
     }
     let similar = get_json(&server.url("/api/documents/open/similar")).await;
-    assert!(ids(&similar).iter().all(|id| id != "overdue" && id != "restricted"), "{similar}");
+    assert!(
+        ids(&similar).iter().all(|id| id != "overdue" && id != "restricted"),
+        "{similar}"
+    );
     assert_eq!(get(&server.url("/api/documents/open")).await.0, 200);
     server.stop().await;
 }

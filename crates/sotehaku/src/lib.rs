@@ -36,8 +36,8 @@ pub use sotehaku_index::{
 };
 pub use sotehaku_ingest::{
     dedup::{DedupOutcome, Deduplicator},
-    ingest_paths, ingest_paths_parallel, DocType, Document, FileError, Ingester, Language, PartialDate, Region, RegionInfo, RegionTable,
-    SourceRecord, Theme, ThemeTaxonomy,
+    ingest_paths, ingest_paths_parallel, DocType, Document, FileError, Ingester, Language, PartialDate, Region,
+    RegionInfo, RegionTable, SourceRecord, Theme, ThemeTaxonomy,
 };
 
 /// Everything that can go wrong in the library.
