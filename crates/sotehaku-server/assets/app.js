@@ -5,7 +5,7 @@
 (function () {
   const PAGE = 10;
   const $ = (id) => document.getElementById(id);
-  const labels = { region: {}, doc_type: {} };
+  const labels = { region: {}, doc_type: {}, theme: {} };
   let state = fromUrl();
   let lastResults = null;
   let searchSeq = 0;
@@ -66,7 +66,7 @@
 
   function regionName(code) { return labels.region[code] || code; }
   function typeName(slug) { return labels.doc_type[slug] || slug; }
-  function themeName(id) { return id.replace(/-/g, " "); }
+  function themeName(id) { return labels.theme[id] || id.replace(/-/g, " "); }
 
   function formatDate(d) {
     if (!d) return "päiväämätön";
@@ -359,6 +359,7 @@
     getJson("/api/facets").then((f) => {
       Object.assign(labels.region, f.labels.region);
       Object.assign(labels.doc_type, f.labels.doc_type);
+      Object.assign(labels.theme, f.labels.theme || {});
       if (lastResults) render(lastResults);
     }).catch(() => {});
     search(false);

@@ -141,10 +141,12 @@ pub struct Labels {
     pub region: BTreeMap<String, String>,
     /// Document type slug → Finnish name.
     pub doc_type: BTreeMap<String, String>,
+    /// Theme id → Finnish name (from the theme taxonomy, `data/themes.toml` of the ingest crate).
+    pub theme: BTreeMap<String, String>,
 }
 
 impl Labels {
-    /// The names of every region and document type.
+    /// The names of every region, document type and theme.
     pub fn builtin() -> Labels {
         let region = RegionTable::builtin()
             .iter()
@@ -154,7 +156,16 @@ impl Labels {
             .iter()
             .map(|t| (t.slug().to_string(), t.label_fi().to_string()))
             .collect();
-        Labels { region, doc_type }
+        let theme = sotehaku::ThemeTaxonomy::builtin()
+            .themes()
+            .iter()
+            .map(|t| (t.id.clone(), t.label_fi.clone()))
+            .collect();
+        Labels {
+            region,
+            doc_type,
+            theme,
+        }
     }
 }
 

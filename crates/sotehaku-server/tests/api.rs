@@ -253,6 +253,10 @@ async fn documents_similar_and_facets() {
         f["labels"]["region"][pohjois_savo.code()],
         "Pohjois-Savon hyvinvointialue"
     );
+    assert_eq!(
+        f["labels"]["theme"]["oral-health"], "Suun terveydenhuolto",
+        "themes have Finnish names for the page's facet"
+    );
     server.stop().await;
 }
 
