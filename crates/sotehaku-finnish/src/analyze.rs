@@ -198,10 +198,19 @@ impl WordAnalyzer {
         self.snowball(word)
     }
 
-    /// Lexicon, then dictionary, for a word without special handling.
+    /// Lexicon, then dictionary, for a word without special handling. A word that matches a lexicon entry only as
+    /// an inflected form (stem + ending) yields to the dictionary when the dictionary knows it as something else
+    /// (`varhain` is the adverb, not a form of the brand Varha; `Kelan` stays kela).
     fn simple(&self, word: &str) -> Option<WordAnalysis> {
         if !word.contains('-') {
             if let Some(entry) = self.lexicon.lookup(word) {
+                if self.lexicon.entry(&word.to_lowercase()).is_none() {
+                    if let Some(d) = self.dictionary_analysis(word, false) {
+                        if !d.base_forms.contains(&entry.term) {
+                            return Some(d);
+                        }
+                    }
+                }
                 let t = entry.term.clone();
                 return Some(WordAnalysis {
                     base_forms: vec![t.clone()],
@@ -385,6 +394,32 @@ impl Dictionary for VoikkoDictionary {
     fn lookup(&self, word: &str) -> Vec<DictionaryEntry> {
         Morphology::builtin()
             .analyze(word)
+            .into_iter()
+            .map(|a| DictionaryEntry {
+                base_form: a.base_form,
+                compound_parts: a.compound_parts,
+                class: a.class,
+            })
+            .collect()
+    }
+}
+
+/// The voikko-fi morphology keeping one reading where it can ([`Morphology::analyze_ranked`]: the most plausible
+/// analyses, then a corpus frequency prior), for chains that prefer precise base forms to every possible one.
+///
+/// ```
+/// use std::sync::Arc;
+/// use sotehaku_finnish::analyze::{RankedVoikkoDictionary, WordAnalyzer};
+/// let analyzer = WordAnalyzer::new(Arc::new(RankedVoikkoDictionary), None);
+/// assert_eq!(analyzer.analyze_word("ajan").base_forms, ["aika"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankedVoikkoDictionary;
+
+impl Dictionary for RankedVoikkoDictionary {
+    fn lookup(&self, word: &str) -> Vec<DictionaryEntry> {
+        Morphology::builtin()
+            .analyze_ranked(word)
             .into_iter()
             .map(|a| DictionaryEntry {
                 base_form: a.base_form,

@@ -41,6 +41,8 @@ pub enum EntryKind {
     Name,
     /// An invariant word of a multi-word name ("Siun" in "Siun sote"); only matches exactly.
     Fixed,
+    /// A common word of the domain that the general dictionary lacks (`tiedoksisaanti`, `huostassapito`).
+    Word,
 }
 
 /// One lexicon entry.
@@ -69,6 +71,10 @@ pub struct Lexicon {
     endings: Vec<String>,
     clitics: Vec<String>,
     longest_stem_chars: usize,
+    /// The first two characters of every stem, to reject most words with one set lookup.
+    stem_starts: std::collections::HashSet<(char, char)>,
+    /// True if some stem is a single character (then `stem_starts` cannot reject words).
+    has_short_stems: bool,
 }
 
 impl Lexicon {
@@ -90,6 +96,8 @@ impl Lexicon {
             endings: Vec::new(),
             clitics: Vec::new(),
             longest_stem_chars: 0,
+            stem_starts: std::collections::HashSet::new(),
+            has_short_stems: false,
         }
     }
 
@@ -140,7 +148,8 @@ impl Lexicon {
                 Some("abbr") => EntryKind::Abbreviation,
                 Some("name") => EntryKind::Name,
                 Some("fixed") => EntryKind::Fixed,
-                _ => return Err(bad("kind must be brand, abbr, name or fixed")),
+                Some("word") => EntryKind::Word,
+                _ => return Err(bad("kind must be brand, abbr, name, fixed or word")),
             };
             let mut stems: Vec<String> = cols
                 .get(2)
@@ -170,6 +179,13 @@ impl Lexicon {
                 for stem in &stems {
                     lex.longest_stem_chars = lex.longest_stem_chars.max(stem.chars().count());
                     lex.by_stem.entry(stem.clone()).or_default().push(index);
+                    let mut chars = stem.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(a), Some(b)) => {
+                            lex.stem_starts.insert((a, b));
+                        }
+                        _ => lex.has_short_stems = true,
+                    }
                 }
             }
             lex.entries.push(Entry {
@@ -202,7 +218,14 @@ impl Lexicon {
         if let Some(e) = self.by_term.get(&lower).and_then(|&i| self.entries.get(i)) {
             return Some(e);
         }
-        // Try every stem that is a prefix of the word (at most `longest_stem_chars` candidates).
+        // Try every stem that is a prefix of the word (at most `longest_stem_chars` candidates). Stems are at least
+        // two characters long (a one-character stem has no second character to look up and is tried as well).
+        let mut chars = lower.chars();
+        if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
+            if !self.stem_starts.contains(&(a, b)) && !self.has_short_stems {
+                return None;
+            }
+        }
         for (n, (i, _)) in lower.char_indices().enumerate().skip(1) {
             if n > self.longest_stem_chars {
                 break;

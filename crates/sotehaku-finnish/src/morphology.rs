@@ -103,7 +103,7 @@ impl Morphology {
         if !word.chars().any(char::is_alphabetic) {
             return Vec::new();
         }
-        let mut detailed = self.analyze_detailed(word);
+        let mut detailed = self.analyses(word, false);
         detailed.sort_by_key(|d| d.penalty);
         dedup(detailed.into_iter().map(|d| d.analysis))
     }
@@ -114,15 +114,43 @@ impl Morphology {
         if !word.chars().any(char::is_alphabetic) {
             return Vec::new();
         }
-        let detailed = self.analyze_detailed(word);
+        let detailed = self.analyses(word, false);
         let best = detailed.iter().map(|d| d.penalty).min().unwrap_or(0);
         dedup(detailed.into_iter().filter(|d| d.penalty == best).map(|d| d.analysis))
+    }
+
+    /// The analyses a search index should use for `word` when it wants one reading: those of
+    /// [`Morphology::analyze_preferred`], and among several base forms only those whose corpus frequency
+    /// ([`lemma_frequency`], counted where a word form has no other reading) is at least a tenth of the most frequent
+    /// one's. `ajan` gives aika (not the verb ajaa), `kuusi` keeps both kuusi and kuu only if both are common.
+    ///
+    /// ```
+    /// use sotehaku_finnish::morphology::Morphology;
+    /// let bases: Vec<String> = Morphology::builtin().analyze_ranked("ajan").into_iter().map(|a| a.base_form).collect();
+    /// assert_eq!(bases, ["aika"]);
+    /// ```
+    pub fn analyze_ranked(&self, word: &str) -> Vec<Analysis> {
+        let preferred = self.analyze_preferred(word);
+        let frequency = |a: &Analysis| u64::from(lemma_frequency(&a.base_form));
+        let Some(top) = preferred.iter().map(frequency).max() else {
+            return preferred;
+        };
+        preferred
+            .into_iter()
+            .filter(|a| frequency(a).saturating_mul(PRIOR_RATIO) >= top)
+            .collect()
     }
 
     /// Like [`Morphology::analyze`] but with details, one entry per libvoikko analysis plus this crate's extensions,
     /// in dictionary order, not deduplicated. Unlike `analyze`, numbers are analysed as libvoikko does (`2022` →
     /// `2022`, class `lukusana`).
     pub fn analyze_detailed(&self, word: &str) -> Vec<DetailedAnalysis> {
+        self.analyses(word, true)
+    }
+
+    /// The analyses of `word`; without `details`, only `analysis` and `penalty` are filled in (the segments, the
+    /// libvoikko base form and the transducer output are left empty), which is all [`Morphology::analyze`] needs.
+    fn analyses(&self, word: &str, details: bool) -> Vec<DetailedAnalysis> {
         let mut out = Vec::new();
         let word_chars = word.chars().count();
         if word_chars == 0 || word_chars > MAX_WORD_CHARS {
@@ -142,12 +170,12 @@ impl Morphology {
             let mut structure = parse_structure(&chars, word_chars);
             let class = parse_class(&chars);
             fix_structure(&mut structure, &chars);
-            let original = build(&chars, structure.clone(), class.map(str::to_owned), &output);
+            let original = build(&chars, structure.clone(), class.map(str::to_owned), &output, details);
             let duplicate = duplicate_org_name(class, &chars, &structure);
             let minen = minen_noun(&chars, &original);
             out.push(original);
             if let Some(dup_structure) = duplicate {
-                out.push(build(&chars, dup_structure, Some("nimi".to_owned()), &output));
+                out.push(build(&chars, dup_structure, Some("nimi".to_owned()), &output, details));
             }
             out.extend(minen);
         }
@@ -269,14 +297,17 @@ fn penalty(s: &[char], base_form: &str) -> u32 {
     p
 }
 
-/// Assembles a [`DetailedAnalysis`] from the transducer output and its structure.
-fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &str) -> DetailedAnalysis {
+/// Assembles a [`DetailedAnalysis`] from the transducer output and its structure (without `details`, only the
+/// analysis and the penalty).
+fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &str, details: bool) -> DetailedAnalysis {
     let mut boundaries = Vec::new();
     let voikko_base: Option<String> =
-        parse_baseform(chars, &structure, Some(&mut boundaries)).map(|b| b.into_iter().collect());
+        parse_baseform(chars, &structure, details.then_some(&mut boundaries)).map(|b| b.into_iter().collect());
     let base_form = voikko_base.as_deref().map(lowercase).unwrap_or_default();
     let (base_form_segments, base_form_morphs, compound_parts) = if is_unsplit(&base_form) {
         (Vec::new(), Vec::new(), Vec::new())
+    } else if !details {
+        (Vec::new(), Vec::new(), compound_parts(chars))
     } else {
         (
             segments_at(&base_form, boundaries.iter().filter(|b| !b.lexicalised).map(|b| b.pos)),
@@ -294,11 +325,39 @@ fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &s
         },
         base_form_segments,
         base_form_morphs,
-        voikko_base_form: voikko_base,
-        fst_output: output.to_owned(),
+        voikko_base_form: if details { voikko_base } else { None },
+        fst_output: if details { output.to_owned() } else { String::new() },
         extension: false,
         penalty,
     }
+}
+
+/// Base forms with how often they occur unambiguously in the reform corpus (`base<TAB>count`, data file
+/// `data/lemma-prior.tsv`, made by `cargo run --release -p sotehaku-finnish --example lemma_prior`).
+pub const LEMMA_PRIOR_DEFAULT: &str = include_str!("../data/lemma-prior.tsv");
+
+/// A reading is kept by [`Morphology::analyze_ranked`] if its base form is at most this many times rarer than the
+/// most frequent one.
+const PRIOR_RATIO: u64 = 10;
+
+/// How often `base_form` (lowercase) occurs as the only reading of a word form in the reform corpus
+/// ([`LEMMA_PRIOR_DEFAULT`]); 0 if it is rare or unseen.
+pub fn lemma_frequency(base_form: &str) -> u32 {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u32>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            LEMMA_PRIOR_DEFAULT
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (base, count) = l.split_once('\t')?;
+                    Some((base, count.trim().parse().ok()?))
+                })
+                .collect()
+        })
+        .get(base_form)
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Base forms that are not split into compound parts (data file `src/morphology/unsplit.txt`).

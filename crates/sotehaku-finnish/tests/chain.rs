@@ -281,3 +281,25 @@ fn manager_has(name: &str) -> bool {
     analyzers::register(&manager);
     manager.get(name).is_some()
 }
+
+#[test]
+fn domain_words_missing_from_the_dictionary_come_from_the_lexicon() {
+    let base = |w: &str| sotehaku_finnish::analyze(w).remove(0).base_forms;
+    // Inflected forms of a name share one base form (Snowball alone gave "finav" and "finavia").
+    assert_eq!(base("Finavia"), base("Finavian"));
+    assert_eq!(base("Nuasjärveen"), ["nuasjärvi"]);
+    assert_eq!(base("tiedoksisaannista"), ["tiedoksisaanti"]);
+    assert_eq!(base("huostassapidon"), ["huostassapito"]);
+    assert_eq!(base("KHO:n"), ["kho"]);
+    // A lexicon word starting a compound.
+    let t = sotehaku_finnish::analyze("tiedoksisaantipäivää").remove(0);
+    assert_eq!(t.base_forms, ["tiedoksisaantipäivä"]);
+    assert_eq!(t.compound_parts, ["tiedoksisaanti", "päivä"]);
+    // Words the dictionary knows as something else are not captured by a lexicon stem.
+    assert_eq!(base("varhain"), ["varhain"]);
+    assert_eq!(base("soitella"), ["soitella"]);
+    assert_eq!(base("Varhassa"), ["varha"]);
+    assert!(sotehaku_finnish::expansions("KHO")
+        .iter()
+        .any(|e| e == "korkein hallinto-oikeus"));
+}
