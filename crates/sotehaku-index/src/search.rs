@@ -148,11 +148,37 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    /// The excerpt as HTML, matches in `<mark>`, everything else escaped.
+    /// The excerpt as HTML, matches in `<mark>`, everything else escaped. Overlapping highlights (a phrase and its
+    /// words, a word and its parts) are merged; ranges off the text are ignored.
+    ///
+    /// ```
+    /// use sotehaku_index::Snippet;
+    /// let s = Snippet { text: "Vammaisten henkilöiden <oikeudet>".into(), highlights: vec![11..23, 0..10, 0..23, 40..50] };
+    /// assert_eq!(s.to_html(), "<mark>Vammaisten henkilöiden</mark> &lt;oikeudet&gt;");
+    /// ```
     pub fn to_html(&self) -> String {
+        let mut ranges: Vec<Range<usize>> = self
+            .highlights
+            .iter()
+            .filter(|r| {
+                r.start < r.end
+                    && r.end <= self.text.len()
+                    && self.text.is_char_boundary(r.start)
+                    && self.text.is_char_boundary(r.end)
+            })
+            .cloned()
+            .collect();
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
         let mut html = String::with_capacity(self.text.len() + 32);
         let mut at = 0;
-        for range in &self.highlights {
+        for range in merged {
             html.push_str(&escape_html(&self.text[at..range.start]));
             html.push_str("<mark>");
             html.push_str(&escape_html(&self.text[range.clone()]));
