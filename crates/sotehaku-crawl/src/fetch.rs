@@ -181,12 +181,27 @@ impl Fetcher {
         url
     }
 
-    /// Refuses URLs whose host is (or resolves to) a private address, unless `allow_private`.
-    async fn check_destination(&self, url: &Url) -> Result<(), String> {
+    /// Whether `allow_private` covers a redirect to `next`: only when it stays on the host first asked
+    /// (`origin_host`) or goes to a host the operator mapped in `overrides`. A redirect elsewhere (e.g. to
+    /// `http://169.254.169.254/` or `http://[::1]/`) is checked as if private addresses were not allowed.
+    fn private_allowed_for(&self, next: &Url, origin_host: Option<&str>) -> bool {
+        if !self.opts.allow_private {
+            return false;
+        }
+        let host = next.host_str().map(str::to_ascii_lowercase);
+        match host.as_deref() {
+            Some(h) => Some(h) == origin_host || self.overrides.contains_key(h),
+            None => false,
+        }
+    }
+
+    /// Refuses URLs whose host is (or resolves to) a private address, unless `allow_private` (the crawl's
+    /// `allow_private`, narrowed for redirects by [`Fetcher::private_allowed_for`]).
+    async fn check_destination(&self, url: &Url, allow_private: bool) -> Result<(), String> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("scheme {} not crawled", url.scheme()));
         }
-        if self.opts.allow_private {
+        if allow_private {
             return Ok(());
         }
         let host = url.host_str().unwrap_or("");
@@ -208,6 +223,9 @@ impl Fetcher {
             }
         };
         match addrs.iter().find(|ip| is_private_address(**ip)) {
+            Some(ip) if self.opts.allow_private => Err(format!(
+                "refused private address {ip} of {host} (a redirect off the crawled hosts; --allow-private covers only those)"
+            )),
             Some(ip) => Err(format!("refused private address {ip} of {host} (use --allow-private)")),
             None => Ok(()),
         }
@@ -226,8 +244,10 @@ impl Fetcher {
         let mut status = None;
         let mut body = Vec::new();
         // RFC 9309 §2.3.1.2: follow at least five redirects.
+        let origin_host = url.host_str().map(str::to_ascii_lowercase);
         for _hop in 0..5 {
-            if self.check_destination(&robots_url).await.is_err() {
+            let allow_private = self.private_allowed_for(&robots_url, origin_host.as_deref());
+            if self.check_destination(&robots_url, allow_private).await.is_err() {
                 break;
             }
             self.wait_turn(state).await;
@@ -283,7 +303,7 @@ impl Fetcher {
 
     /// `Sitemap:` lines of a host's robots.txt (fetching it if needed).
     pub(crate) async fn robots_sitemaps(&self, url: &Url) -> Vec<String> {
-        if self.check_destination(url).await.is_err() {
+        if self.check_destination(url, self.opts.allow_private).await.is_err() {
             return Vec::new();
         }
         let host = self.host_state(url);
@@ -403,8 +423,10 @@ impl Fetcher {
         let mut seen: HashSet<String> = HashSet::new();
         seen.insert(url.to_string());
         let mut hops = 0usize;
+        let origin_host = target.url.host_str().map(str::to_ascii_lowercase);
         loop {
-            if let Err(reason) = self.check_destination(&url).await {
+            let allow_private = self.private_allowed_for(&url, origin_host.as_deref());
+            if let Err(reason) = self.check_destination(&url, allow_private).await {
                 return Outcome::Failed { reason, status: None };
             }
             let validators_now = if hops == 0 {

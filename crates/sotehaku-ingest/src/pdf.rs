@@ -41,15 +41,16 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
         return Err(PdfError::NotPdf);
     }
     let owned = bytes.to_vec();
-    let result = std::panic::catch_unwind(move || -> Result<String, pdf_extract::OutputError> {
-        let doc = pdf_extract::Document::load_mem(&owned)?;
+    let result = std::panic::catch_unwind(move || -> Result<String, PdfError> {
+        let doc = pdf_extract::Document::load_mem(&owned).map_err(|e| PdfError::Unreadable(e.to_string()))?;
+        check_page_tree(&doc)?;
         let mut layout = Layout::default();
-        pdf_extract::output_doc(&doc, &mut layout)?;
+        pdf_extract::output_doc(&doc, &mut layout).map_err(|e| PdfError::Unreadable(e.to_string()))?;
         Ok(layout.text())
     });
     let raw = match result {
         Ok(Ok(text)) => text,
-        Ok(Err(e)) => return Err(PdfError::Unreadable(e.to_string())),
+        Ok(Err(e)) => return Err(e),
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<String>()
@@ -66,6 +67,35 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, PdfError> {
     Ok(text)
 }
 
+/// Deepest page tree accepted (real files have a handful of levels).
+const MAX_PAGE_TREE_DEPTH: usize = 64;
+
+/// Refuses a page tree whose `/Parent` chains loop or run too deep: `pdf-extract` follows `/Parent` to find
+/// inherited `/Resources` and `/MediaBox` without a bound, so a page that is its own ancestor would hang it.
+fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), PdfError> {
+    for (_, page_id) in doc.get_pages() {
+        let mut seen = std::collections::HashSet::new();
+        let mut id = page_id;
+        loop {
+            if !seen.insert(id) || seen.len() > MAX_PAGE_TREE_DEPTH {
+                return Err(PdfError::Unreadable(
+                    "the page tree loops (a page is its own ancestor)".into(),
+                ));
+            }
+            let parent = doc
+                .get_dictionary(id)
+                .ok()
+                .and_then(|dict| dict.get(b"Parent").ok())
+                .and_then(|parent| parent.as_reference().ok());
+            match parent {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One glyph: position of its origin (PDF space, y up), advance width and font size.
 #[derive(Debug, Clone)]
 struct Glyph {
@@ -80,6 +110,8 @@ struct Glyph {
 #[derive(Default)]
 struct Layout {
     pages: Vec<Vec<Glyph>>,
+    /// Glyphs kept so far, all pages.
+    glyphs: usize,
 }
 
 /// Most glyphs kept per document (a hostile PDF cannot exhaust memory through this layer).
@@ -106,14 +138,14 @@ impl pdf_extract::OutputDev for Layout {
         font_size: f64,
         text: &str,
     ) -> Result<(), pdf_extract::OutputError> {
-        let total: usize = self.pages.iter().map(Vec::len).sum();
-        if total >= MAX_GLYPHS {
+        if self.glyphs >= MAX_GLYPHS {
             return Ok(());
         }
         let scale = (trm.m11 * trm.m11 + trm.m12 * trm.m12).sqrt().max(1e-6);
         let size = (font_size * scale).abs().max(1.0);
         let advance = ((width * font_size + spacing) * scale).abs();
         if let Some(page) = self.pages.last_mut() {
+            self.glyphs += 1;
             page.push(Glyph {
                 x: trm.m31,
                 y: trm.m32,

@@ -542,7 +542,6 @@ async fn ten_thousand_bad_slow_and_concurrent_requests_leave_the_server_healthy(
 /// closed by the server (408 or a hang-up) within its header timeout. Today it is held open without limit: with
 /// many such connections an attacker holds the server's file descriptors (slowloris). Reported to the lead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "reported to lead: no header-read timeout once the request line has arrived"]
 async fn stalled_header_blocks_are_closed() {
     let server = start(ServerConfig::default()).await;
     let mut tasks = tokio::task::JoinSet::new();
@@ -566,7 +565,6 @@ async fn stalled_header_blocks_are_closed() {
 /// handler (debug builds: "attempt to multiply with overflow" in `tantivy_common::DateTime::from_timestamp_secs`,
 /// the connection is dropped) or a wrapped, wrong range (release builds). Found by the `query` fuzz target.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "reported to lead: far dates overflow tantivy's nanosecond timestamps in sotehaku-index"]
 async fn far_dates_are_answered() {
     let server = start(ServerConfig::default()).await;
     let client = client();
