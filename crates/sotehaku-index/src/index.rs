@@ -185,6 +185,10 @@ impl SearchIndex {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone().unwrap_or_default()),
                 other => IndexError::from(other),
             })?;
+        // A process killed inside a commit can leave files no commit refers to (a `.del` file of the next opstamp);
+        // tantivy only removes them after a successful commit, and the next commit would fail creating the same
+        // name. This writer holds the lock, so nothing else can be using them.
+        writer.garbage_collect_files().wait()?;
         Ok(Indexer {
             writer,
             fields: self.fields,
@@ -327,12 +331,17 @@ impl Indexer {
     }
 }
 
-/// Midnight (UTC) at the start of `day`, as tantivy stores dates.
+/// Midnight (UTC) at the start of `day`, as tantivy stores dates. tantivy counts nanoseconds in an i64, which holds
+/// 1678-01-01 to 2261-12-31; days outside are clamped to those ends (a statute of 1734 sorts and filters as the
+/// earliest possible day — its year facet keeps the real year).
 pub(crate) fn day_start(day: chrono::NaiveDate) -> DateTime {
+    const EARLIEST: i64 = -9_214_560_000; // 1678-01-01T00:00:00Z
+    const LATEST: i64 = 9_214_560_000; // 2261-12-31T00:00:00Z
     let secs = day
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .clamp(EARLIEST, LATEST);
     DateTime::from_timestamp_secs(secs)
 }
 

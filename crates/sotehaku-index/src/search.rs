@@ -593,13 +593,7 @@ impl SearchIndex {
             // Dates are indexed at midnight of their first day, so both ends are that day's midnight, inclusive.
             let bound = |d: Option<NaiveDate>| match d {
                 None => Bound::Unbounded,
-                Some(day) => {
-                    let secs = day
-                        .and_hms_opt(0, 0, 0)
-                        .map(|t| t.and_utc().timestamp())
-                        .unwrap_or_default();
-                    Bound::Included(Term::from_field_date(f.published, DateTime::from_timestamp_secs(secs)))
-                }
+                Some(day) => Bound::Included(Term::from_field_date(f.published, crate::index::day_start(day))),
             };
             let range = RangeQuery::new(bound(request.from), bound(request.to));
             clauses.push((Occur::Must, Box::new(range)));

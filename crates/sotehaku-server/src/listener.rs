@@ -1,10 +1,11 @@
-//! A listener that looks at each connection's request line before hyper does.
+//! A listener that looks at each connection's first request head before hyper does.
 //!
 //! hyper refuses a request line longer than `http::Uri` can hold (64 kB) with a bare 414 and no body, and waits for
-//! a slow client's request line without end. Both are a user's (or an attacker's) doing, so they get our answer: a
-//! 414 with a problem body that says what to fix, or a 408 when the request line does not arrive in time. Each
-//! connection is checked in its own task with [`TcpStream::peek`], which leaves the bytes for hyper; a connection
-//! that passes is handed on unchanged.
+//! a slow client's request head without end (axum's `serve` sets no header timeout). Both are a user's (or an
+//! attacker's) doing, so they get our answer: a 414 with a problem body that says what to fix, a 431 for a head that
+//! does not end within [`MAX_HEAD_BYTES`], or a 408 when the head does not arrive in time. Each connection is
+//! checked in its own task with [`TcpStream::peek`], which leaves the bytes for hyper; a connection that passes is
+//! handed on unchanged. Later requests on a kept-alive connection are hyper's alone.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,7 +18,9 @@ use crate::problem::{Problem, PROBLEM_JSON};
 
 /// Longest request line (method, target, version) accepted; hyper's URI type holds a little less than 64 kB.
 pub const MAX_REQUEST_LINE_BYTES: usize = 60 * 1024;
-/// How long a client may take to send its request line.
+/// Longest request head (request line and headers) looked at; a head that does not end within it gets 431.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// How long a client may take to send its request head.
 pub const REQUEST_LINE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections being checked at once; more wait in the kernel's accept queue.
 const MAX_PENDING_CHECKS: usize = 1024;
@@ -94,19 +97,38 @@ async fn accept_loop(listener: TcpListener, tx: mpsc::Sender<(TcpStream, SocketA
 /// What the first bytes of a connection show.
 #[derive(Debug, PartialEq, Eq)]
 enum RequestLine {
-    /// A line break arrived within the limit (or the client closed): let hyper handle it.
+    /// The head ended (a blank line) within the limits: let hyper handle it.
     Complete,
-    /// No line break within the limit.
+    /// No line break within the request-line limit.
     TooLong,
+    /// The request line is fine but the headers do not end within [`MAX_HEAD_BYTES`].
+    HeadTooLarge,
     /// More may come.
     Incomplete,
 }
 
 fn classify(peeked: &[u8]) -> RequestLine {
-    if peeked.contains(&b'\n') {
+    // Blank lines before the request line are allowed (RFC 9112 2.2) and end nothing.
+    let Some(start) = peeked.iter().position(|&b| b != b'\r' && b != b'\n') else {
+        return if peeked.len() >= MAX_HEAD_BYTES {
+            RequestLine::HeadTooLarge
+        } else {
+            RequestLine::Incomplete
+        };
+    };
+    let Some(line_end) = peeked[start..].iter().position(|&b| b == b'\n').map(|i| start + i) else {
+        return if peeked.len() >= MAX_REQUEST_LINE_BYTES {
+            RequestLine::TooLong
+        } else {
+            RequestLine::Incomplete
+        };
+    };
+    // A blank line after the request line ends the head.
+    let rest = &peeked[line_end..];
+    if rest.windows(3).any(|w| w == b"\n\r\n") || rest.windows(2).any(|w| w == b"\n\n") {
         RequestLine::Complete
-    } else if peeked.len() >= MAX_REQUEST_LINE_BYTES {
-        RequestLine::TooLong
+    } else if peeked.len() >= MAX_HEAD_BYTES {
+        RequestLine::HeadTooLarge
     } else {
         RequestLine::Incomplete
     }
@@ -114,7 +136,7 @@ fn classify(peeked: &[u8]) -> RequestLine {
 
 /// Peeks until the request line is complete, too long, or late. Returns the stream if hyper should serve it.
 async fn check(mut stream: TcpStream) -> Option<TcpStream> {
-    let mut buf = vec![0u8; MAX_REQUEST_LINE_BYTES];
+    let mut buf = vec![0u8; MAX_HEAD_BYTES];
     let deadline = tokio::time::Instant::now() + REQUEST_LINE_TIMEOUT;
     let mut last_len = 0;
     // Bounded by the deadline; each round waits for new bytes (or a short pause when peek sees nothing new).
@@ -127,7 +149,7 @@ async fn check(mut stream: TcpStream) -> Option<TcpStream> {
                     408,
                     "Request Timeout",
                     "request-timeout",
-                    "the request line did not arrive in time; send the whole request at once",
+                    "the request head did not arrive in time; send the whole request at once",
                 )
                 .await;
                 return None;
@@ -138,6 +160,20 @@ async fn check(mut stream: TcpStream) -> Option<TcpStream> {
         };
         match classify(&buf[..n]) {
             RequestLine::Complete => return Some(stream),
+            RequestLine::HeadTooLarge => {
+                let detail = format!(
+                    "the request headers are longer than {MAX_HEAD_BYTES} bytes; send fewer or shorter headers"
+                );
+                reply(
+                    &mut stream,
+                    431,
+                    "Request Header Fields Too Large",
+                    "headers-too-large",
+                    &detail,
+                )
+                .await;
+                return None;
+            }
             RequestLine::TooLong => {
                 let detail = format!(
                     "the request line is longer than {MAX_REQUEST_LINE_BYTES} bytes; shorten the query (q may be at most a few kilobytes)"
@@ -154,7 +190,7 @@ async fn check(mut stream: TcpStream) -> Option<TcpStream> {
                             408,
                             "Request Timeout",
                             "request-timeout",
-                            "the request line did not arrive in time; send the whole request at once",
+                            "the request head did not arrive in time; send the whole request at once",
                         )
                         .await;
                         return None;
@@ -202,7 +238,15 @@ mod tests {
 
     #[test]
     fn request_lines_are_classified() {
-        assert_eq!(classify(b"GET / HTTP/1.1\r\n"), RequestLine::Complete);
+        assert_eq!(classify(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"), RequestLine::Complete);
+        assert_eq!(classify(b"GET / HTTP/1.1\n\n"), RequestLine::Complete);
+        assert_eq!(classify(b"GET / HTTP/1.1\r\nHost: a\r\n"), RequestLine::Incomplete);
+        assert_eq!(classify(b"\r\n"), RequestLine::Incomplete);
+        assert_eq!(classify(b"\r\n\r\n"), RequestLine::Incomplete);
+        assert_eq!(classify(b"\r\nGET / HTTP/1.1\r\n\r\n"), RequestLine::Complete);
+        let mut huge = b"GET / HTTP/1.1\r\n".to_vec();
+        huge.resize(MAX_HEAD_BYTES, b'a');
+        assert_eq!(classify(&huge), RequestLine::HeadTooLarge);
         assert_eq!(classify(b"GET /api/search?q=so"), RequestLine::Incomplete);
         assert_eq!(classify(&vec![b'a'; MAX_REQUEST_LINE_BYTES]), RequestLine::TooLong);
     }
