@@ -7,7 +7,7 @@
 //! Two kinds of kill: twelve during a first build (within its first 5 s, all into one directory, so each run
 //! starts over what the previous kill left), then, after a complete rerun, three while re-indexing over the complete
 //! index (in the first 10–60 % of a run), after which the complete previous commit must be there. Kills inside the
-//! commit are in the ignored test `sigkill_inside_the_commit_leaves_a_reindexable_index` (a bug reported to the lead).
+//! commit are in `sigkill_inside_the_commit_leaves_a_reindexable_index` (it found an orphan-file bug, now fixed).
 //!
 //! `SOTEHAKU_CRASH_SEED` replays a seed.
 
@@ -299,10 +299,9 @@ fn sigkill_at_random_points_loses_and_doubles_nothing() {
 /// behind, unreferenced, and the rerun reaches the same opstamp and fails for good with
 /// `Failed to open file for write: 'FileAlreadyExists("<segment>.5420.del")'` (seen in
 /// `sigkill_at_random_points_loses_and_doubles_nothing` before its kill points were moved out of the commit).
-/// Reported to the lead: tantivy collects unreferenced files only after a successful commit, so the writer should
-/// run `IndexWriter::garbage_collect_files` when it is opened.
+/// tantivy collects unreferenced files only after a successful commit; the indexer now runs
+/// `IndexWriter::garbage_collect_files` when it opens, which this test guards.
 #[test]
-#[ignore = "reported to lead: a kill inside the commit can leave an orphan .del that blocks every later run"]
 fn sigkill_inside_the_commit_leaves_a_reindexable_index() {
     let (input, _) = corpus();
     let ids = corpus_ids(&input);
