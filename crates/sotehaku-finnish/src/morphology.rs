@@ -66,7 +66,8 @@ pub const MAX_WORD_CHARS: usize = 255;
 /// Finnish morphological analyzer over a VFST dictionary. `Send + Sync`; share it by reference.
 #[derive(Debug)]
 pub struct Morphology {
-    fst: Transducer,
+    /// Borrowed for the built-in dictionary (one copy per process), owned when loaded from bytes.
+    fst: std::borrow::Cow<'static, Transducer>,
     limits: LookupLimits,
 }
 
@@ -75,7 +76,7 @@ impl Morphology {
     pub fn builtin() -> &'static Morphology {
         static CELL: std::sync::OnceLock<Morphology> = std::sync::OnceLock::new();
         CELL.get_or_init(|| Morphology {
-            fst: Transducer::builtin_voikko().clone(),
+            fst: std::borrow::Cow::Borrowed(Transducer::builtin_voikko()),
             limits: LookupLimits::default(),
         })
     }
@@ -83,7 +84,7 @@ impl Morphology {
     /// Loads an analyzer from the bytes of a `mor.vfst` file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Morphology, MorphologyError> {
         Ok(Morphology {
-            fst: Transducer::from_bytes(bytes)?,
+            fst: std::borrow::Cow::Owned(Transducer::from_bytes(bytes)?),
             limits: LookupLimits::default(),
         })
     }

@@ -146,7 +146,7 @@ impl Cell {
 }
 
 /// A VFST transducer loaded in memory (the transition table decoded into native cells).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Transducer {
     weighted: bool,
     cells: Vec<Cell>,
@@ -160,8 +160,34 @@ pub struct Transducer {
     char_symbols: HashMap<char, u32>,
     /// Fast path of `char_symbols` for code points below 0x180.
     low_chars: Vec<u32>,
-    /// Look-ahead for pruning, see [`Lookahead`].
-    lookahead: Lookahead,
+    /// Look-ahead for pruning, see [`Lookahead`]; computed on the [`LAZY_LOOKAHEAD_AFTER`]th lookup, so a process
+    /// that analyses a handful of query words (a CLI search) does not pay for it.
+    lookahead: std::sync::OnceLock<Lookahead>,
+    /// Lookups so far, until the look-ahead is computed.
+    lookups: std::sync::atomic::AtomicU32,
+}
+
+/// Lookups served without pruning before the look-ahead sets are computed. Computing them takes most of the time to
+/// load the dictionary (about 80 ms), while an unpruned lookup costs a few microseconds more: a query's words do
+/// not repay it, an indexing run does. Outputs are the same either way.
+const LAZY_LOOKAHEAD_AFTER: u32 = 2_000;
+
+impl Clone for Transducer {
+    fn clone(&self) -> Self {
+        Transducer {
+            weighted: self.weighted,
+            cells: self.cells.clone(),
+            weights: self.weights.clone(),
+            symbols: self.symbols.clone(),
+            first_normal: self.first_normal,
+            flags: self.flags.clone(),
+            feature_count: self.feature_count,
+            char_symbols: self.char_symbols.clone(),
+            low_chars: self.low_chars.clone(),
+            lookahead: self.lookahead.clone(),
+            lookups: std::sync::atomic::AtomicU32::new(self.lookups.load(std::sync::atomic::Ordering::Relaxed)),
+        }
+    }
 }
 
 /// For every state, the input symbols that can be consumed next from it through any number of epsilon and flag
@@ -204,6 +230,15 @@ impl std::hash::Hasher for SetHasher {
         self.0 = (self.0 ^ folded).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (folded >> 31);
     }
 }
+
+/// No pruning: every symbol maps to bit 126 and every cell to set 0 ("anything").
+static NO_LOOKAHEAD: Lookahead = Lookahead {
+    symbol_bit: Vec::new(),
+    target_set: Vec::new(),
+    sets: Vec::new(),
+    root_set: u128::MAX,
+    enabled: false,
+};
 
 /// Bit of the "final state reachable" flag in [`Lookahead`] sets.
 const FINAL_BIT: u32 = 127;
@@ -327,7 +362,8 @@ impl Transducer {
             feature_count: 0,
             char_symbols: HashMap::new(),
             low_chars: vec![NO_SYMBOL; 0x180],
-            lookahead: Lookahead::default(),
+            lookahead: std::sync::OnceLock::new(),
+            lookups: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -387,7 +423,7 @@ impl Transducer {
         }
         let feature_count = features.len();
         let (cells, weights) = decode_cells(bytes.get(table_start..).unwrap_or(&[]), weighted);
-        let mut fst = Transducer {
+        let fst = Transducer {
             weighted,
             cells,
             weights,
@@ -397,10 +433,29 @@ impl Transducer {
             feature_count,
             char_symbols,
             low_chars,
-            lookahead: Lookahead::default(),
+            lookahead: std::sync::OnceLock::new(),
+            lookups: std::sync::atomic::AtomicU32::new(0),
         };
-        fst.lookahead = fst.compute_lookahead();
         Ok(fst)
+    }
+
+    /// The look-ahead sets once enough lookups have been made to repay computing them; no pruning before.
+    #[inline]
+    fn lookahead(&self) -> &Lookahead {
+        if let Some(computed) = self.lookahead.get() {
+            return computed;
+        }
+        let seen = self.lookups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if seen >= LAZY_LOOKAHEAD_AFTER {
+            self.lookahead.get_or_init(|| self.compute_lookahead())
+        } else {
+            &NO_LOOKAHEAD
+        }
+    }
+
+    /// Computes the look-ahead now (e.g. before a timed run, or in a server before the first request).
+    pub fn prepare(&self) {
+        self.lookahead.get_or_init(|| self.compute_lookahead());
     }
 
     /// Computes the [`Lookahead`] sets of every state reachable from the root: a fixed point over the epsilon/flag
@@ -583,9 +638,9 @@ impl Transducer {
     /// True if the target of the transition in `cell` may lead to an output given that `wanted` (a bit of the
     /// symbol that comes next, or [`FINAL_BIT`]) comes next.
     #[inline]
-    fn may_continue(&self, cell: usize, wanted: u128) -> bool {
-        let id = self.lookahead.target_set.get(cell).copied().unwrap_or(0);
-        self.lookahead
+    fn may_continue(lookahead: &Lookahead, cell: usize, wanted: u128) -> bool {
+        let id = lookahead.target_set.get(cell).copied().unwrap_or(0);
+        lookahead
             .sets
             .get(usize::from(id))
             .is_none_or(|set| set & wanted != 0)
@@ -774,12 +829,13 @@ impl Transducer {
             wanted,
             ..
         } = scratch;
+        let lookahead = self.lookahead();
         wanted.clear();
         for &sym in input {
-            wanted.push(1u128 << self.lookahead.symbol_bit.get(sym as usize).copied().unwrap_or(126));
+            wanted.push(1u128 << lookahead.symbol_bit.get(sym as usize).copied().unwrap_or(126));
         }
         wanted.push(1u128 << FINAL_BIT);
-        if self.lookahead.enabled && self.lookahead.root_set & wanted.first().copied().unwrap_or(0) == 0 {
+        if lookahead.enabled && lookahead.root_set & wanted.first().copied().unwrap_or(0) == 0 {
             return stats;
         }
         flags.clear();
@@ -888,7 +944,7 @@ impl Transducer {
             }
             let next_pos = input_pos + usize::from(consumes);
             let target = cell.target() as usize;
-            if !self.may_continue(cell_index, wanted.get(next_pos).copied().unwrap_or(0)) {
+            if !Self::may_continue(lookahead, cell_index, wanted.get(next_pos).copied().unwrap_or(0)) {
                 continue;
             }
             let Some(head) = cells.get(target) else {
@@ -985,17 +1041,19 @@ mod tests {
     /// The same transducer with look-ahead pruning switched off.
     fn unpruned(fst: &Transducer) -> Transducer {
         let mut copy = fst.clone();
-        copy.lookahead = Lookahead {
-            symbol_bit: copy.lookahead.symbol_bit.clone(),
+        let symbol_bit = fst.lookahead.get().map(|l| l.symbol_bit.clone()).unwrap_or_default();
+        copy.lookahead = std::sync::OnceLock::from(Lookahead {
+            symbol_bit,
             ..Lookahead::default()
-        };
+        });
         copy
     }
 
     #[test]
     fn pruning_keeps_every_output_in_order_and_examines_fewer_transitions() {
         let fst = Transducer::builtin_voikko();
-        assert!(fst.lookahead.enabled, "look-ahead sets computed for voikko-fi");
+        fst.prepare();
+        assert!(fst.lookahead().enabled, "look-ahead sets computed for voikko-fi");
         let plain = unpruned(fst);
         let words = [
             "talossa",
