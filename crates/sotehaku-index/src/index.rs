@@ -22,6 +22,8 @@ pub struct SearchIndex {
     pub(crate) fields: Fields,
     meta: IndexMeta,
     dir: Option<PathBuf>,
+    /// Per-segment facet tables for counting, built on first use.
+    pub(crate) facet_tables: std::sync::Arc<crate::facets::FacetTables>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -137,6 +139,7 @@ impl SearchIndex {
             fields,
             meta,
             dir,
+            facet_tables: Default::default(),
         })
     }
 

@@ -26,6 +26,7 @@ use std::path::PathBuf;
 
 mod analysis;
 pub mod eval;
+mod facets;
 mod index;
 mod query;
 mod schema;

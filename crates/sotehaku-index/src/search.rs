@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -19,6 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::AnalyzerKind;
+use crate::facets::{DimensionCounts, FacetCounter};
 use crate::index::SearchIndex;
 use crate::query::{BuiltQuery, QueryBuilder, SearchField, PARTS_BOOST, TITLE_BOOST};
 use crate::IndexError;
@@ -31,11 +32,11 @@ pub const MAX_WINDOW: usize = 10_000;
 pub const MAX_QUERY_BYTES: usize = 4096;
 const SNIPPET_CHARS: usize = 220;
 /// When no query word is spotted in a text, snippets are looked for in its first this many bytes.
-const SNIPPET_SCAN_BYTES: usize = 8_000;
+const SNIPPET_SCAN_BYTES: usize = 3_000;
 /// Around the first spotted query word, the snippet generator analyses this many bytes before and after it:
 /// analysing a whole 1 MB statute for each hit would cost more than the search itself.
-const SNIPPET_WINDOW_BEFORE: usize = 600;
-const SNIPPET_WINDOW_AFTER: usize = 2_400;
+const SNIPPET_WINDOW_BEFORE: usize = 300;
+const SNIPPET_WINDOW_AFTER: usize = 1_200;
 /// The `flags` facet value of documents the public endpoint must not show.
 pub const RESTRICTED_FLAG: &str = "restricted";
 
@@ -374,55 +375,43 @@ impl SearchIndex {
         }
 
         let full = self.filtered(user_query.box_clone(), request, None);
-        let mut facet_collectors = Vec::new();
-        for field in [
-            self.fields.region,
-            self.fields.theme,
-            self.fields.doc_type,
-            self.fields.year,
-            self.fields.month,
-        ] {
-            let name = self.index.schema().get_field_name(field).to_string();
-            let mut c = FacetCollector::for_field(name);
-            c.add_facet(Facet::root());
-            facet_collectors.push(c);
-        }
-        let [fc_region, fc_theme, fc_type, fc_year, fc_month]: [FacetCollector; 5] = facet_collectors
-            .try_into()
-            .map_err(|_| IndexError::Other("facet collectors".into()))?;
+        let schema = self.index.schema();
+        let name = |field: Field| schema.get_field_name(field).to_string();
+        let f = &self.fields;
+        let facet_counter = FacetCounter {
+            tables: &self.facet_tables,
+            field_names: [f.region, f.theme, f.doc_type, f.year, f.month]
+                .into_iter()
+                .map(name)
+                .collect(),
+        };
+        self.facet_tables.retain_segments_of(&searcher);
         let browse = request.query.trim().is_empty();
         let by_date = request.sort == SortOrder::Date || browse;
         let window = TopDocs::with_limit(request.limit).and_offset(request.offset);
 
-        let (scored, total, ((mut c_region, mut c_theme, mut c_type, mut c_year), c_month)): (
-            Vec<(Option<f32>, DocAddress)>,
-            _,
-            _,
-        ) = if by_date {
-            let (top, total, facets) = searcher.search(
+        let (scored, total, counts): (Vec<(Option<f32>, DocAddress)>, _, _) = if by_date {
+            let (top, total, counts) = searcher.search(
                 full.as_ref(),
                 &(
                     window.order_by_fast_field::<DateTime>("published", Order::Desc),
                     Count,
-                    ((fc_region, fc_theme, fc_type, fc_year), fc_month),
+                    facet_counter,
                 ),
             )?;
-            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, facets)
+            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, counts)
         } else {
-            let (top, total, facets) = searcher.search(
-                full.as_ref(),
-                &(
-                    window.order_by_score(),
-                    Count,
-                    ((fc_region, fc_theme, fc_type, fc_year), fc_month),
-                ),
-            )?;
+            let (top, total, counts) =
+                searcher.search(full.as_ref(), &(window.order_by_score(), Count, facet_counter))?;
             (
                 top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(),
                 total,
-                facets,
+                counts,
             )
         };
+        let [mut c_region, mut c_theme, mut c_type, mut c_year, c_month]: [DimensionCounts; 5] = counts
+            .try_into()
+            .map_err(|_| IndexError::Other("facet counts".into()))?;
 
         // Disjunctive facets: recount a filtered dimension without its own filter.
         if !request.regions.is_empty() {
@@ -544,11 +533,14 @@ impl SearchIndex {
         request: &SearchRequest,
         skip: Dimension,
         field: Field,
-    ) -> Result<FacetCounts, IndexError> {
+    ) -> Result<DimensionCounts, IndexError> {
         let query = self.filtered(user_query.box_clone(), request, Some(skip));
-        let mut collector = FacetCollector::for_field(self.index.schema().get_field_name(field));
-        collector.add_facet(Facet::root());
-        Ok(searcher.search(query.as_ref(), &collector)?)
+        let counter = FacetCounter {
+            tables: &self.facet_tables,
+            field_names: vec![self.index.schema().get_field_name(field).to_string()],
+        };
+        let mut counts = searcher.search(query.as_ref(), &counter)?;
+        Ok(counts.pop().unwrap_or_default())
     }
 
     /// The user's query with every filter but `skip` applied.
@@ -618,16 +610,16 @@ impl SearchIndex {
     }
 }
 
-fn facet_values(counts: &FacetCounts) -> FacetValues {
+fn facet_values(counts: &DimensionCounts) -> FacetValues {
     let mut values: Vec<(String, u64)> = counts
-        .get("/")
-        .map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count))
+        .iter()
+        .map(|(label, count)| (label.to_string(), *count))
         .collect();
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     FacetValues(values)
 }
 
-fn year_values(counts: &FacetCounts) -> FacetValues {
+fn year_values(counts: &DimensionCounts) -> FacetValues {
     let mut values = facet_values(counts).0;
     values.sort_by(|a, b| a.0.cmp(&b.0));
     FacetValues(values)

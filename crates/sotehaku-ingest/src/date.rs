@@ -131,7 +131,8 @@ fn patterns() -> &'static Patterns {
                 r"(?i)(\d{{1,2}})(?:\.|\s+päivänä)\s*({fi})ta(?:\s+(\d{{4}}))?"
             )),
             // "marraskuussa 2021", "joulukuun 2020", "tammikuu 2022" (month precision).
-            fi_month_year: build(&format!(r"(?i)\b({fi})(?:ssa|n|ta)?\s+(\d{{4}})\b")),
+            // Word boundaries are checked in code: a Unicode `\b` would keep the regex off its fast engines.
+            fi_month_year: build(&format!(r"(?i)({fi})(?:ssa|n|ta)?\s+(\d{{4}})")),
             sv: build(&format!(r"(?i)(\d{{1,2}})(?:\.)?\s+({sv})(?:\s+(\d{{4}}))?")),
             // A time right after a date: " 10.12", " klo 14.00", " 11:18:47".
             time: build(r"^\s+(?:klo\s+|kl\.?\s+)?(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?"),
@@ -206,7 +207,10 @@ pub fn find_dates(text: &str, ref_year: Option<i32>) -> Vec<DateMention> {
         let (Some(m), Some(month), Some(year)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
-        if overlaps(&taken, m.start(), m.end()) {
+        if overlaps(&taken, m.start(), m.end())
+            || !boundary_before(text, m.start())
+            || text[m.end()..].starts_with(|ch: char| ch.is_alphanumeric() || ch == '_')
+        {
             continue;
         }
         let month = month_index(&FI_MONTHS, month.as_str());
@@ -503,7 +507,29 @@ pub fn publication_date(text: &str, ref_year: Option<i32>) -> Option<(PartialDat
 }
 
 /// The year of the first full date in the text, as a reference for dates without one.
+///
+/// Texts usually name a full date early, so growing prefixes are searched before the whole text. A date found well
+/// before the end of a prefix (further than any date mention is long) is the same one the whole text gives.
 pub fn first_full_year(text: &str) -> Option<i32> {
+    const MARGIN: usize = 256;
+    let mut window = 4096usize;
+    loop {
+        let end = (window..text.len()).find(|&i| text.is_char_boundary(i));
+        let Some(end) = end else {
+            return first_full_year_in(text);
+        };
+        let head = &text[..end];
+        let first = find_dates(head, None).into_iter().find(|m| m.kind != DateKind::Partial);
+        if let Some(m) = first {
+            if m.start + MARGIN <= end {
+                return m.date.year();
+            }
+        }
+        window = window.saturating_mul(8);
+    }
+}
+
+fn first_full_year_in(text: &str) -> Option<i32> {
     find_dates(text, None)
         .into_iter()
         .find(|m| m.kind != DateKind::Partial)
