@@ -640,10 +640,7 @@ impl Transducer {
     #[inline]
     fn may_continue(lookahead: &Lookahead, cell: usize, wanted: u128) -> bool {
         let id = lookahead.target_set.get(cell).copied().unwrap_or(0);
-        lookahead
-            .sets
-            .get(usize::from(id))
-            .is_none_or(|set| set & wanted != 0)
+        lookahead.sets.get(usize::from(id)).is_none_or(|set| set & wanted != 0)
     }
 
     /// True for a weighted transducer.
