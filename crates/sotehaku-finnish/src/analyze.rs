@@ -468,7 +468,7 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
             .get(token.offset_from..token.offset_to)
             .unwrap_or(&token.text)
             .to_string();
-        if stop.contains(&token.text) {
+        if stop.removes(&token.text) {
             out.push(AnalyzedToken {
                 text: surface,
                 offset_from: token.offset_from,

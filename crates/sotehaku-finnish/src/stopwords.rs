@@ -3,6 +3,9 @@
 //!
 //! Removed words leave a gap in token positions, at index and at query time alike, so phrase queries over text
 //! with stop words ("sosiaali- ja terveydenhuolto") still line up.
+//!
+//! A stop word written in capitals that the domain lexicon knows as an abbreviation is kept: `HE 241/2020` and
+//! `HE:ssä` are a government bill (hallituksen esitys), `he` is a pronoun.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -61,6 +64,12 @@ impl StopWords {
         }
     }
 
+    /// Does the filter remove this token? A stop word, unless written in capitals as a known abbreviation
+    /// ([`is_capitalised_abbreviation`]: `HE` stays, `he` goes).
+    pub fn removes(&self, token: &str) -> bool {
+        self.contains(token) && !is_capitalised_abbreviation(token)
+    }
+
     /// Number of words in the list.
     pub fn len(&self) -> usize {
         self.words.len()
@@ -70,6 +79,23 @@ impl StopWords {
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
+}
+
+/// Is `word` (optionally with a `:` case ending, `HE:ssä`) written in capitals, at least two letters, and an
+/// abbreviation of the domain lexicon?
+///
+/// ```
+/// use sotehaku_finnish::stopwords::is_capitalised_abbreviation;
+/// assert!(is_capitalised_abbreviation("HE") && is_capitalised_abbreviation("HE:ssä"));
+/// assert!(!is_capitalised_abbreviation("He") && !is_capitalised_abbreviation("he"));
+/// ```
+pub fn is_capitalised_abbreviation(word: &str) -> bool {
+    let head = word.split(':').next().unwrap_or(word);
+    head.chars().count() >= 2
+        && head.chars().all(char::is_uppercase)
+        && crate::lexicon::Lexicon::builtin()
+            .entry(head)
+            .is_some_and(|e| e.kind == crate::lexicon::EntryKind::Abbreviation)
 }
 
 /// A tantivy [`TokenFilter`] removing stop words.
@@ -134,7 +160,7 @@ impl<S: TokenStream> TokenStream for StopWordTokenStream<S> {
     fn advance(&mut self) -> bool {
         // Each iteration consumes one token of the finite inner stream.
         while self.tail.advance() {
-            if !self.words.contains(&self.tail.token().text) {
+            if !self.words.removes(&self.tail.token().text) {
                 return true;
             }
         }
@@ -147,5 +173,28 @@ impl<S: TokenStream> TokenStream for StopWordTokenStream<S> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The words the main Finnish chain indexes for `text`.
+    fn indexed(text: &str) -> Vec<String> {
+        let mut analyzer = crate::analyzers::fi_base();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn a_government_bill_in_capitals_is_kept_but_the_pronoun_is_dropped() {
+        assert_eq!(
+            indexed("He antoivat HE:n 241/2020, ja HE hyväksyttiin."),
+            ["antaa", "he", "241/2020", "he", "hyväksyä"]
+        );
+        assert!(!indexed("he sanoivat").contains(&"he".to_string()));
     }
 }
