@@ -38,7 +38,7 @@ pub enum IndexJob {
 pub fn run_job(args: &[String]) -> Result<String, BenchError> {
     let usage = || {
         BenchError::Usage(format!(
-            "usage: {JOB_COMMAND} index-ours|index-raw|query-loop|serve ..."
+            "usage: {JOB_COMMAND} index-ours|index-raw|compact|query-loop|serve ..."
         ))
     };
     let arg = |i: usize| args.get(i).ok_or_else(usage);
@@ -53,6 +53,12 @@ pub fn run_job(args: &[String]) -> Result<String, BenchError> {
             report.indexed
         }
         "index-raw" => crate::rawtantivy::build(Path::new(arg(1)?), Path::new(arg(2)?))?,
+        "compact" => {
+            // Merges an index built by `index-ours` into one segment.
+            let engine = Engine::open(Path::new(arg(1)?))?;
+            engine.compact()?;
+            0
+        }
         "query-loop" => {
             // For profilers: our engine over the query set, `rounds` times.
             let engine = Engine::open(Path::new(arg(1)?))?;

@@ -160,6 +160,11 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of segments searches go through (each costs every query a little; [`Indexer::compact`] makes one).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Records what the index was built from (see [`IndexMeta::source_fingerprint`]).
     pub fn set_source_fingerprint(&mut self, fingerprint: Option<String>) -> Result<(), IndexError> {
         self.meta.source_fingerprint = fingerprint;
