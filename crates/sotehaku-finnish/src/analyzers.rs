@@ -58,6 +58,48 @@ pub fn fi_base_with(analyzer: Arc<WordAnalyzer>) -> TextAnalyzer {
         .build()
 }
 
+/// The main chain for finding `terms` (base forms from [`fi_base`]) in a text, e.g. to highlight a query's words: it
+/// gives the same base forms as [`fi_base`] for every word that may have one of `terms` as a base form, and passes
+/// the other words through unanalysed, which is several times faster on long texts.
+///
+/// A word is analysed when its first two letters (lowercase) begin one of `terms`: inflection and compounding change
+/// the end of a Finnish word, and the base form of a compound begins with its first part. The exceptions are
+/// suppletive pronouns and verbs (*kenen* → *kuka*, *on* → *olla*), which are stop words.
+///
+/// ```
+/// use sotehaku_finnish::analyzers::fi_base_for_terms;
+/// let mut analyzer = fi_base_for_terms(["hyvinvointialue"]);
+/// let mut stream = analyzer.token_stream("Hyvinvointialueiden rahoitus");
+/// let mut out = Vec::new();
+/// while let Some(t) = stream.next() { out.push(t.text.clone()); }
+/// assert_eq!(out, ["hyvinvointialue", "rahoitus"]);
+/// ```
+pub fn fi_base_for_terms<'t>(terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
+    let keys: std::collections::HashSet<[char; 2]> = terms.into_iter().map(|t| leading_letters(t, 2)).collect();
+    let gate = move |word: &str| keys.contains(&leading_letters(word, 2)) || keys.contains(&leading_letters(word, 1));
+    TextAnalyzer::builder(FinnishTokenizer::keep_case())
+        .filter(StopWordFilter::finnish())
+        .filter(BaseFormFilter::gated(
+            Arc::clone(WordAnalyzer::builtin()),
+            Arc::new(gate),
+        ))
+        .build()
+}
+
+/// The first `n` (at most 2) letters or digits of `word` (leading dashes and punctuation skipped), lowercase,
+/// padded with NUL.
+fn leading_letters(word: &str, n: usize) -> [char; 2] {
+    let mut key = ['\0'; 2];
+    let letters = word
+        .chars()
+        .skip_while(|c| !c.is_alphanumeric())
+        .flat_map(char::to_lowercase);
+    for (slot, c) in key.iter_mut().zip(letters.take(n.min(2))) {
+        *slot = c;
+    }
+    key
+}
+
 /// The compound-parts chain, using the built-in (cached) word analyzer.
 pub fn fi_parts() -> TextAnalyzer {
     fi_parts_with(Arc::clone(WordAnalyzer::builtin()))

@@ -21,16 +21,38 @@ enum Emit {
     CompoundParts,
 }
 
+/// Decides which words are worth analysing; the others pass through unchanged.
+pub type WordGate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
 /// Emits each word's base forms at the word's position.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BaseFormFilter {
     analyzer: Arc<WordAnalyzer>,
+    gate: Option<WordGate>,
+}
+
+impl std::fmt::Debug for BaseFormFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseFormFilter")
+            .field("gated", &self.gate.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl BaseFormFilter {
     /// A filter using `analyzer` (usually [`WordAnalyzer::builtin`]).
     pub fn new(analyzer: Arc<WordAnalyzer>) -> Self {
-        BaseFormFilter { analyzer }
+        BaseFormFilter { analyzer, gate: None }
+    }
+
+    /// Analyses only the words `gate` accepts and passes the others through as they are. For highlighting, where
+    /// only words that may match a query need their base forms: analysing every word of a text costs more than
+    /// the search.
+    pub fn gated(analyzer: Arc<WordAnalyzer>, gate: WordGate) -> Self {
+        BaseFormFilter {
+            analyzer,
+            gate: Some(gate),
+        }
     }
 }
 
@@ -66,6 +88,7 @@ impl TokenFilter for BaseFormFilter {
         AnalysisTokenizer {
             analyzer: self.analyzer,
             emit: Emit::BaseForms,
+            gate: self.gate,
             inner: tokenizer,
         }
     }
@@ -78,17 +101,28 @@ impl TokenFilter for CompoundPartsFilter {
         AnalysisTokenizer {
             analyzer: self.analyzer,
             emit: Emit::CompoundParts,
+            gate: None,
             inner: tokenizer,
         }
     }
 }
 
 /// The tokenizer produced by [`BaseFormFilter`] and [`CompoundPartsFilter`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AnalysisTokenizer<T> {
     analyzer: Arc<WordAnalyzer>,
     emit: Emit,
+    gate: Option<WordGate>,
     inner: T,
+}
+
+impl<T> std::fmt::Debug for AnalysisTokenizer<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalysisTokenizer")
+            .field("emit", &self.emit)
+            .field("gated", &self.gate.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for AnalysisTokenizer<T> {
@@ -98,6 +132,7 @@ impl<T: Tokenizer> Tokenizer for AnalysisTokenizer<T> {
         AnalysisTokenStream {
             analyzer: &self.analyzer,
             emit: self.emit,
+            gate: self.gate.as_deref(),
             tail: self.inner.token_stream(text),
             token: Token::default(),
             current: None,
@@ -119,6 +154,7 @@ const MAX_ELLIPSIS_LOOKAHEAD: usize = 4;
 pub struct AnalysisTokenStream<'a, S> {
     analyzer: &'a WordAnalyzer,
     emit: Emit,
+    gate: Option<&'a (dyn Fn(&str) -> bool + Send + Sync)>,
     tail: S,
     token: Token,
     current: Option<Arc<WordAnalysis>>,
@@ -171,6 +207,9 @@ impl<S: TokenStream> TokenStream for AnalysisTokenStream<'_, S> {
                 self.token.clone_from(self.tail.token());
             } else {
                 return false;
+            }
+            if self.gate.is_some_and(|gate| !gate(&self.token.text)) {
+                return true;
             }
             let analysis = self.analyzer.analyze_word(&self.token.text);
             self.extra.clear();

@@ -5,14 +5,19 @@
 //! index those two steps were about 40% of a faceted query. A segment never changes once written (deletes only hide
 //! documents, and hidden documents are never collected), so the document → ordinals lists and the ordinal → label
 //! table of each segment are computed on first use and kept until the segment leaves the index.
+//!
+//! [`FilteredFacetSearch`] applies the facet and date filters itself rather than in the query, and so counts the
+//! disjunctive facets in the same pass: a hit that fails exactly one filter still counts for that filter's own
+//! dimension ("drill sideways"). Re-running the query once per filtered dimension cost as much as the search.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Facet counts of one dimension: (label — the facet's last path component —, number of hits), each label once,
 /// only labels with hits.
@@ -89,50 +94,51 @@ impl FacetTables {
     }
 }
 
-/// Counts the hits of a search per value of each of the given facet fields (one-level facets).
-pub(crate) struct FacetCounter<'a> {
-    pub tables: &'a FacetTables,
-    pub field_names: Vec<String>,
-}
-
-/// The per-segment part of [`FacetCounter`].
+/// Counts the hits of a segment per value of each of some facet fields (one-level facets).
 pub(crate) struct SegmentFacetCounter {
     columns: Vec<Arc<FacetColumn>>,
     counts: Vec<Vec<u64>>,
 }
 
-impl Collector for FacetCounter<'_> {
-    type Fruit = Vec<DimensionCounts>;
-    type Child = SegmentFacetCounter;
+/// Adds up per-segment counts of `dimensions` dimensions.
+fn merge_counts(dimensions: usize, segment_fruits: Vec<Vec<DimensionCounts>>) -> Vec<DimensionCounts> {
+    if segment_fruits.len() == 1 {
+        // The common case (a compacted index): labels are already distinct.
+        return segment_fruits.into_iter().next().unwrap_or_default();
+    }
+    let mut merged: Vec<HashMap<Arc<str>, u64>> = vec![HashMap::new(); dimensions];
+    for fruit in segment_fruits {
+        for (into, from) in merged.iter_mut().zip(fruit) {
+            for (label, count) in from {
+                *into.entry(label).or_insert(0) += count;
+            }
+        }
+    }
+    merged.into_iter().map(|m| m.into_iter().collect()).collect()
+}
 
-    fn for_segment(&self, _ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounter> {
-        let columns = self
-            .field_names
+impl SegmentFacetCounter {
+    fn new(tables: &FacetTables, segment: &SegmentReader, field_names: &[String]) -> tantivy::Result<Self> {
+        let columns = field_names
             .iter()
-            .map(|name| self.tables.column(segment, name))
+            .map(|name| tables.column(segment, name))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let counts = columns.iter().map(|c| vec![0u64; c.labels.len()]).collect();
         Ok(SegmentFacetCounter { columns, counts })
     }
+}
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segment_fruits: Vec<Vec<DimensionCounts>>) -> tantivy::Result<Vec<DimensionCounts>> {
-        if segment_fruits.len() == 1 {
-            // The common case (a compacted index): labels are already distinct.
-            return Ok(segment_fruits.into_iter().next().unwrap_or_default());
-        }
-        let mut merged: Vec<HashMap<Arc<str>, u64>> = vec![HashMap::new(); self.field_names.len()];
-        for fruit in segment_fruits {
-            for (into, from) in merged.iter_mut().zip(fruit) {
-                for (label, count) in from {
-                    *into.entry(label).or_insert(0) += count;
+impl SegmentFacetCounter {
+    /// Counts `doc` in the `dimension`-th column only.
+    #[inline]
+    fn collect_one(&mut self, dimension: usize, doc: DocId) {
+        if let (Some(column), Some(counts)) = (self.columns.get(dimension), self.counts.get_mut(dimension)) {
+            for &ord in column.ords_of(doc) {
+                if let Some(slot) = counts.get_mut(ord as usize) {
+                    *slot += 1;
                 }
             }
         }
-        Ok(merged.into_iter().map(|m| m.into_iter().collect()).collect())
     }
 }
 
@@ -166,20 +172,199 @@ impl SegmentCollector for SegmentFacetCounter {
     }
 }
 
+/// What a hit must satisfy on one dimension.
+#[derive(Debug, Clone)]
+pub(crate) enum Condition {
+    /// One of these labels in the facet field.
+    Labels { field_name: String, labels: Vec<String> },
+    /// A date in the fast date field within the bounds (inclusive); a hit without a date fails.
+    Dates {
+        field_name: String,
+        from: Option<DateTime>,
+        to: Option<DateTime>,
+    },
+}
+
+/// A filter of the search, and the facet field whose counts ignore it (its own dimension).
+#[derive(Debug, Clone)]
+pub(crate) struct DimensionFilter {
+    pub condition: Condition,
+    pub counted_field: String,
+}
+
+/// Collects with `inner` the hits that pass every filter, counts them (total and per value of `count_fields`),
+/// and counts per value of each filter's `counted_field` the hits that fail only that filter, in one pass.
+pub(crate) struct FilteredFacetSearch<'a, C> {
+    pub inner: C,
+    pub tables: &'a FacetTables,
+    pub count_fields: Vec<String>,
+    pub filters: Vec<DimensionFilter>,
+}
+
+/// What [`FilteredFacetSearch`] returns.
+pub(crate) struct FilteredFruit<F> {
+    pub inner: F,
+    /// Hits that pass every filter.
+    pub total: usize,
+    /// Per `count_fields`, the counts of the hits that pass every filter.
+    pub counts: Vec<DimensionCounts>,
+    /// Per filter, the counts of its `counted_field` over the hits that pass every *other* filter.
+    pub sideways: Vec<DimensionCounts>,
+}
+
+/// One filter, ready to test the documents of a segment.
+enum SegmentCondition {
+    Labels {
+        column: Arc<FacetColumn>,
+        allowed: Vec<bool>,
+    },
+    Dates {
+        column: Column<DateTime>,
+        from: Option<DateTime>,
+        to: Option<DateTime>,
+    },
+}
+
+impl SegmentCondition {
+    fn new(condition: &Condition, tables: &FacetTables, segment: &SegmentReader) -> tantivy::Result<Self> {
+        Ok(match condition {
+            Condition::Labels { field_name, labels } => {
+                let column = tables.column(segment, field_name)?;
+                let allowed = column
+                    .labels
+                    .iter()
+                    .map(|l| labels.iter().any(|w| **w == **l))
+                    .collect();
+                SegmentCondition::Labels { column, allowed }
+            }
+            Condition::Dates { field_name, from, to } => SegmentCondition::Dates {
+                column: segment.fast_fields().date(field_name)?,
+                from: *from,
+                to: *to,
+            },
+        })
+    }
+
+    #[inline]
+    fn passes(&self, doc: DocId) -> bool {
+        match self {
+            SegmentCondition::Labels { column, allowed } => column
+                .ords_of(doc)
+                .iter()
+                .any(|&ord| allowed.get(ord as usize).copied().unwrap_or(false)),
+            SegmentCondition::Dates { column, from, to } => column
+                .first(doc)
+                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
+        }
+    }
+}
+
+/// The per-segment part of [`FilteredFacetSearch`].
+pub(crate) struct SegmentFilteredFacetSearch<S> {
+    inner: S,
+    total: usize,
+    counts: SegmentFacetCounter,
+    conditions: Vec<SegmentCondition>,
+    /// Per filter: the counted column and its counts.
+    sideways: SegmentFacetCounter,
+}
+
+impl<C: Collector> Collector for FilteredFacetSearch<'_, C> {
+    type Fruit = FilteredFruit<C::Fruit>;
+    type Child = SegmentFilteredFacetSearch<C::Child>;
+
+    fn for_segment(&self, ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let sideways_fields: Vec<String> = self.filters.iter().map(|f| f.counted_field.clone()).collect();
+        Ok(SegmentFilteredFacetSearch {
+            inner: self.inner.for_segment(ord, segment)?,
+            total: 0,
+            counts: SegmentFacetCounter::new(self.tables, segment, &self.count_fields)?,
+            conditions: self
+                .filters
+                .iter()
+                .map(|f| SegmentCondition::new(&f.condition, self.tables, segment))
+                .collect::<tantivy::Result<_>>()?,
+            sideways: SegmentFacetCounter::new(self.tables, segment, &sideways_fields)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<FilteredFruit<<C::Child as SegmentCollector>::Fruit>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut inner = Vec::with_capacity(segment_fruits.len());
+        let mut counts = Vec::with_capacity(segment_fruits.len());
+        let mut sideways = Vec::with_capacity(segment_fruits.len());
+        let mut total = 0;
+        for fruit in segment_fruits {
+            inner.push(fruit.inner);
+            counts.push(fruit.counts);
+            sideways.push(fruit.sideways);
+            total += fruit.total;
+        }
+        Ok(FilteredFruit {
+            inner: self.inner.merge_fruits(inner)?,
+            total,
+            counts: merge_counts(self.count_fields.len(), counts),
+            sideways: merge_counts(self.filters.len(), sideways),
+        })
+    }
+}
+
+impl<S: SegmentCollector> SegmentCollector for SegmentFilteredFacetSearch<S> {
+    type Fruit = FilteredFruit<S::Fruit>;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let mut failed = None;
+        for (i, condition) in self.conditions.iter().enumerate() {
+            if !condition.passes(doc) {
+                if failed.is_some() {
+                    return; // fails two filters: counts nowhere
+                }
+                failed = Some(i);
+            }
+        }
+        match failed {
+            None => {
+                self.inner.collect(doc, score);
+                self.total += 1;
+                self.counts.collect(doc, score);
+            }
+            Some(i) => self.sideways.collect_one(i, doc),
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        FilteredFruit {
+            inner: self.inner.harvest(),
+            total: self.total,
+            counts: self.counts.harvest(),
+            sideways: self.sideways.harvest(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sotehaku_ingest::{Document, PartialDate, Region, Theme};
-    use tantivy::collector::FacetCollector;
-    use tantivy::query::AllQuery;
+    use tantivy::collector::{Count, FacetCollector};
+    use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
 
     use super::*;
     use crate::{AnalyzerKind, SearchIndex};
 
-    /// Counts with tantivy's own collector, as the reference.
-    fn reference(index: &SearchIndex, field: &str) -> Vec<(String, u64)> {
+    /// Counts with tantivy's own collector over the hits of `query`, as the reference.
+    fn reference(index: &SearchIndex, query: &dyn Query, field: &str) -> Vec<(String, u64)> {
         let mut collector = FacetCollector::for_field(field);
         collector.add_facet(Facet::root());
-        let counts = index.reader.searcher().search(&AllQuery, &collector).unwrap();
+        let counts = index.reader.searcher().search(query, &collector).unwrap();
         let mut out: Vec<(String, u64)> = counts
             .get("/")
             .map(|(f, n)| (f.to_path().last().unwrap_or(&"").to_string(), n))
@@ -188,8 +373,14 @@ mod tests {
         out
     }
 
-    #[test]
-    fn counts_match_tantivys_facet_collector_across_segments_and_deletes() {
+    fn sorted(counts: DimensionCounts) -> Vec<(String, u64)> {
+        let mut counts: Vec<(String, u64)> = counts.into_iter().map(|(l, n)| (l.to_string(), n)).collect();
+        counts.sort();
+        counts
+    }
+
+    /// 30 documents in three segments, two of them deleted.
+    fn index() -> SearchIndex {
         let index = SearchIndex::in_memory(AnalyzerKind::Plain).unwrap();
         let mut indexer = index.indexer().unwrap();
         let regions = [Region::County(7), Region::Helsinki, Region::National];
@@ -207,20 +398,88 @@ mod tests {
         indexer.delete("d17");
         indexer.commit().unwrap();
         index.reload().unwrap();
+        index
+    }
+
+    fn facet_term(index: &SearchIndex, field: &str, value: &str) -> Box<dyn Query> {
+        let field = index.index.schema().get_field(field).unwrap();
+        Box::new(TermQuery::new(
+            Term::from_facet(field, &Facet::from_path([value])),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    #[test]
+    fn unfiltered_counts_match_tantivys_facet_collector_across_segments_and_deletes() {
+        let index = index();
         let searcher = index.reader.searcher();
         let fields = ["region", "theme", "year"];
-        let counter = FacetCounter {
+        let search = FilteredFacetSearch {
+            inner: Count,
             tables: &index.facet_tables,
-            field_names: fields.iter().map(|f| f.to_string()).collect(),
+            count_fields: fields.iter().map(|f| f.to_string()).collect(),
+            filters: Vec::new(),
         };
         // Twice: the second search is served from the cached tables.
         for _ in 0..2 {
-            let ours = searcher.search(&AllQuery, &counter).unwrap();
-            for (field, counts) in fields.iter().zip(ours) {
-                let mut counts: Vec<(String, u64)> = counts.into_iter().map(|(l, n)| (l.to_string(), n)).collect();
-                counts.sort();
-                assert_eq!(counts, reference(&index, field), "field {field}");
+            let fruit = searcher.search(&AllQuery, &search).unwrap();
+            assert_eq!(fruit.inner, 28);
+            assert_eq!(fruit.total, 28);
+            for (field, counts) in fields.iter().zip(fruit.counts) {
+                assert_eq!(sorted(counts), reference(&index, &AllQuery, field), "field {field}");
             }
         }
+    }
+
+    #[test]
+    fn each_filtered_dimension_counts_the_hits_of_the_other_filters() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        // Region is Helsinki (HUS) or national, theme is t1.
+        let filters = vec![
+            DimensionFilter {
+                condition: Condition::Labels {
+                    field_name: "region".into(),
+                    labels: vec![Region::Helsinki.code(), Region::National.code()],
+                },
+                counted_field: "region".into(),
+            },
+            DimensionFilter {
+                condition: Condition::Labels {
+                    field_name: "theme".into(),
+                    labels: vec!["t1".into()],
+                },
+                counted_field: "theme".into(),
+            },
+        ];
+        let search = FilteredFacetSearch {
+            inner: Count,
+            tables: &index.facet_tables,
+            count_fields: vec!["region".into(), "theme".into(), "year".into()],
+            filters,
+        };
+        let fruit = searcher.search(&AllQuery, &search).unwrap();
+
+        let region = || -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, facet_term(&index, "region", &Region::Helsinki.code())),
+                (Occur::Should, facet_term(&index, "region", &Region::National.code())),
+            ]))
+        };
+        let theme = || facet_term(&index, "theme", "t1");
+        let both = BooleanQuery::new(vec![(Occur::Must, region()), (Occur::Must, theme())]);
+        assert_eq!(fruit.total, searcher.search(&both, &Count).unwrap());
+        assert!(fruit.total > 0);
+        // Counts of the hits passing both filters.
+        for (field, counts) in ["region", "theme", "year"].iter().zip(fruit.counts.clone()) {
+            assert_eq!(sorted(counts), reference(&index, &both, field), "field {field}");
+        }
+        // Region counts without the region filter (theme still applies), and theme counts without the theme filter.
+        let mut region_counts = fruit.counts[0].clone();
+        let mut theme_counts = fruit.counts[1].clone();
+        crate::search::add_counts(&mut region_counts, fruit.sideways[0].clone());
+        crate::search::add_counts(&mut theme_counts, fruit.sideways[1].clone());
+        assert_eq!(sorted(region_counts), reference(&index, theme().as_ref(), "region"));
+        assert_eq!(sorted(theme_counts), reference(&index, region().as_ref(), "theme"));
     }
 }

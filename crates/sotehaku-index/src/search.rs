@@ -3,7 +3,7 @@
 //! Facet counts are *disjunctive*: the counts of one facet ignore that facet's own filter (but honour the others), so
 //! a user who filtered on one region still sees how many hits the other regions have.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Bound, Range};
 use std::time::Instant;
 
@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -19,7 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::AnalyzerKind;
-use crate::facets::{DimensionCounts, FacetCounter};
+use crate::facets::{Condition, DimensionCounts, DimensionFilter, FilteredFacetSearch};
 use crate::index::SearchIndex;
 use crate::query::{BuiltQuery, QueryBuilder, SearchField, PARTS_BOOST, TITLE_BOOST};
 use crate::IndexError;
@@ -284,14 +284,6 @@ pub struct SearchResults {
     pub warnings: Vec<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Dimension {
-    Region,
-    Theme,
-    DocType,
-    Date,
-}
-
 impl SearchIndex {
     fn query_builder(&self) -> QueryBuilder {
         let f = &self.fields;
@@ -374,81 +366,59 @@ impl SearchIndex {
             });
         }
 
-        let full = self.filtered(user_query.box_clone(), request, None);
+        let query = self.visible(user_query.box_clone(), request);
         let schema = self.index.schema();
         let name = |field: Field| schema.get_field_name(field).to_string();
         let f = &self.fields;
-        let facet_counter = FacetCounter {
-            tables: &self.facet_tables,
-            field_names: [f.region, f.theme, f.doc_type, f.year, f.month]
-                .into_iter()
-                .map(name)
-                .collect(),
-        };
+        let count_fields = [f.region, f.theme, f.doc_type, f.year, f.month].map(name);
+        let filters = self.dimension_filters(request);
         self.facet_tables.retain_segments_of(&searcher);
         let browse = request.query.trim().is_empty();
         let by_date = request.sort == SortOrder::Date || browse;
         let window = TopDocs::with_limit(request.limit).and_offset(request.offset);
+        let tables = &self.facet_tables;
 
-        let (scored, total, counts): (Vec<(Option<f32>, DocAddress)>, _, _) = if by_date {
-            let (top, total, counts) = searcher.search(
-                full.as_ref(),
-                &(
-                    window.order_by_fast_field::<DateTime>("published", Order::Desc),
-                    Count,
-                    facet_counter,
-                ),
+        let (scored, total, counts, sideways): (Vec<(Option<f32>, DocAddress)>, _, _, _) = if by_date {
+            let fruit = searcher.search(
+                query.as_ref(),
+                &FilteredFacetSearch {
+                    inner: window.order_by_fast_field::<DateTime>("published", Order::Desc),
+                    tables,
+                    count_fields: count_fields.to_vec(),
+                    filters: filters.clone(),
+                },
             )?;
-            (top.into_iter().map(|(_, addr)| (None, addr)).collect(), total, counts)
+            let top = fruit.inner.into_iter().map(|(_, addr)| (None, addr)).collect();
+            (top, fruit.total, fruit.counts, fruit.sideways)
         } else {
-            let (top, total, counts) =
-                searcher.search(full.as_ref(), &(window.order_by_score(), Count, facet_counter))?;
-            (
-                top.into_iter().map(|(score, addr)| (Some(score), addr)).collect(),
-                total,
-                counts,
-            )
+            let fruit = searcher.search(
+                query.as_ref(),
+                &FilteredFacetSearch {
+                    inner: window.order_by_score(),
+                    tables,
+                    count_fields: count_fields.to_vec(),
+                    filters: filters.clone(),
+                },
+            )?;
+            let top = fruit
+                .inner
+                .into_iter()
+                .map(|(score, addr)| (Some(score), addr))
+                .collect();
+            (top, fruit.total, fruit.counts, fruit.sideways)
         };
         let [mut c_region, mut c_theme, mut c_type, mut c_year, c_month]: [DimensionCounts; 5] = counts
             .try_into()
             .map_err(|_| IndexError::Other("facet counts".into()))?;
-
-        // Disjunctive facets: recount a filtered dimension without its own filter.
-        if !request.regions.is_empty() {
-            c_region = self.count_without(
-                &searcher,
-                user_query.as_ref(),
-                request,
-                Dimension::Region,
-                self.fields.region,
-            )?;
-        }
-        if !request.themes.is_empty() {
-            c_theme = self.count_without(
-                &searcher,
-                user_query.as_ref(),
-                request,
-                Dimension::Theme,
-                self.fields.theme,
-            )?;
-        }
-        if !request.doc_types.is_empty() {
-            c_type = self.count_without(
-                &searcher,
-                user_query.as_ref(),
-                request,
-                Dimension::DocType,
-                self.fields.doc_type,
-            )?;
-        }
-        if request.from.is_some() || request.to.is_some() {
-            c_year = self.count_without(
-                &searcher,
-                user_query.as_ref(),
-                request,
-                Dimension::Date,
-                self.fields.year,
-            )?;
+        // Disjunctive facets: a filtered dimension also counts the hits that only its own filter left out.
+        for (filter, extra) in filters.iter().zip(sideways) {
+            let counts = match filter.counted_field.as_str() {
+                n if n == count_fields[0] => &mut c_region,
+                n if n == count_fields[1] => &mut c_theme,
+                n if n == count_fields[2] => &mut c_type,
+                _ => &mut c_year,
+            };
+            add_counts(counts, extra);
         }
         let facets = Facets {
             region: facet_values(&c_region),
@@ -463,6 +433,7 @@ impl SearchIndex {
             user_query.as_ref(),
             self.fields.text,
             self.fields.text_sv,
+            self.analyzer() == AnalyzerKind::Finnish,
             browse || !request.snippets,
         )?;
         let mut hits = Vec::with_capacity(scored.len());
@@ -526,87 +497,73 @@ impl SearchIndex {
         })
     }
 
-    fn count_without(
-        &self,
-        searcher: &Searcher,
-        user_query: &dyn Query,
-        request: &SearchRequest,
-        skip: Dimension,
-        field: Field,
-    ) -> Result<DimensionCounts, IndexError> {
-        let query = self.filtered(user_query.box_clone(), request, Some(skip));
-        let counter = FacetCounter {
-            tables: &self.facet_tables,
-            field_names: vec![self.index.schema().get_field_name(field).to_string()],
+    /// The filters of a request, one per filtered dimension, for [`FilteredFacetSearch`].
+    fn dimension_filters(&self, request: &SearchRequest) -> Vec<DimensionFilter> {
+        let schema = self.index.schema();
+        let name = |field: Field| schema.get_field_name(field).to_string();
+        let f = &self.fields;
+        let mut filters = Vec::new();
+        let mut labels = |field: Field, labels: Vec<String>| {
+            if !labels.is_empty() {
+                filters.push(DimensionFilter {
+                    condition: Condition::Labels {
+                        field_name: name(field),
+                        labels,
+                    },
+                    counted_field: name(field),
+                });
+            }
         };
-        let mut counts = searcher.search(query.as_ref(), &counter)?;
-        Ok(counts.pop().unwrap_or_default())
+        labels(f.region, request.regions.iter().map(|r| r.code()).collect());
+        labels(f.theme, request.themes.iter().map(|t| t.0.clone()).collect());
+        labels(
+            f.doc_type,
+            request.doc_types.iter().map(|t| t.slug().to_string()).collect(),
+        );
+        if request.from.is_some() || request.to.is_some() {
+            // Dates are indexed at midnight of their first day, so both ends are that day's midnight, inclusive.
+            filters.push(DimensionFilter {
+                condition: Condition::Dates {
+                    field_name: name(f.published),
+                    from: request.from.map(crate::index::day_start),
+                    to: request.to.map(crate::index::day_start),
+                },
+                counted_field: name(f.year),
+            });
+        }
+        filters
     }
 
-    /// The user's query with every filter but `skip` applied.
-    fn filtered(&self, user_query: Box<dyn Query>, request: &SearchRequest, skip: Option<Dimension>) -> Box<dyn Query> {
+    /// The user's query less what the public may not see (when the request asks for the public view).
+    fn visible(&self, user_query: Box<dyn Query>, request: &SearchRequest) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
-        let facet_filter = |field: Field, values: Vec<String>| -> Option<(Occur, Box<dyn Query>)> {
-            if values.is_empty() {
-                return None;
-            }
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|v| {
-                    let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            Some((Occur::Must, Box::new(BooleanQuery::new(alternatives))))
+        let Some(today) = request.visible_on else {
+            return user_query;
         };
-        if skip != Some(Dimension::Region) {
-            clauses.extend(facet_filter(
-                f.region,
-                request.regions.iter().map(|r| r.code()).collect(),
-            ));
-        }
-        if skip != Some(Dimension::Theme) {
-            clauses.extend(facet_filter(
-                f.theme,
-                request.themes.iter().map(|t| t.0.clone()).collect(),
-            ));
-        }
-        if skip != Some(Dimension::DocType) {
-            clauses.extend(facet_filter(
-                f.doc_type,
-                request.doc_types.iter().map(|t| t.slug().to_string()).collect(),
-            ));
-        }
-        if skip != Some(Dimension::Date) && (request.from.is_some() || request.to.is_some()) {
-            // Dates are indexed at midnight of their first day, so both ends are that day's midnight, inclusive.
-            let bound = |d: Option<NaiveDate>| match d {
-                None => Bound::Unbounded,
-                Some(day) => Bound::Included(Term::from_field_date(f.published, crate::index::day_start(day))),
-            };
-            let range = RangeQuery::new(bound(request.from), bound(request.to));
-            clauses.push((Occur::Must, Box::new(range)));
-        }
-        if let Some(today) = request.visible_on {
-            let restricted = Term::from_facet(f.flags, &Facet::from_path([RESTRICTED_FLAG]));
-            clauses.push((
+        let restricted = Term::from_facet(f.flags, &Facet::from_path([RESTRICTED_FLAG]));
+        // Overdue: the re-check day is before today.
+        let overdue = RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Excluded(Term::from_field_date(f.recheck_due, crate::index::day_start(today))),
+        );
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, user_query),
+            (
                 Occur::MustNot,
                 Box::new(TermQuery::new(restricted, IndexRecordOption::Basic)),
-            ));
-            // Overdue: the re-check day is before today.
-            let overdue = RangeQuery::new(
-                Bound::Unbounded,
-                Bound::Excluded(Term::from_field_date(f.recheck_due, crate::index::day_start(today))),
-            );
-            clauses.push((Occur::MustNot, Box::new(overdue)));
+            ),
+            (Occur::MustNot, Box::new(overdue)),
+        ]))
+    }
+}
+
+/// Adds `extra` into `counts` (labels distinct in both).
+pub(crate) fn add_counts(counts: &mut DimensionCounts, extra: DimensionCounts) {
+    for (label, n) in extra {
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, count)) => *count += n,
+            None => counts.push((label, n)),
         }
-        if clauses.len() == 1 {
-            return clauses.remove(0).1;
-        }
-        Box::new(BooleanQuery::new(clauses))
     }
 }
 
@@ -644,17 +601,38 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> Result<Generator, IndexError> {
-        let mut snippets = SnippetGenerator::create(searcher, query, field)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+    /// `finnish_chain`: the field is analysed with the Finnish base-form chain, so the generator may use its faster
+    /// variant that only analyses words which can be the query's words.
+    fn new(searcher: &Searcher, query: &dyn Query, field: Field, finnish_chain: bool) -> Result<Generator, IndexError> {
         let mut terms: BTreeSet<String> = BTreeSet::new();
+        let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+        let mut failed = None;
         query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                if let Some(text) = term.value().as_str() {
-                    terms.insert(text.to_string());
+            if term.field() != field {
+                return;
+            }
+            let value = term.value();
+            let Some(text) = value.as_str() else { return };
+            if terms.insert(text.to_string()) {
+                // As tantivy's own generator: rarer words weigh more in choosing the fragment.
+                match searcher.doc_freq(term) {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        weights.insert(text.to_string(), 1.0 / (1.0 + n as f32));
+                    }
+                    Err(e) => failed = Some(e),
                 }
             }
         });
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        let analyzer = if finnish_chain {
+            sotehaku_finnish::analyzers::fi_base_for_terms(terms.iter().map(String::as_str))
+        } else {
+            searcher.index().tokenizer_for_field(field)?
+        };
+        let snippets = SnippetGenerator::new(weights, analyzer, field, SNIPPET_CHARS);
         let mut stems: Vec<String> = Vec::new();
         for term in &terms {
             let chars: Vec<char> = term.chars().collect();
@@ -697,6 +675,7 @@ impl Snippets {
         query: &dyn Query,
         text: Field,
         text_sv: Field,
+        finnish_chain: bool,
         browse: bool,
     ) -> Result<Snippets, IndexError> {
         if browse {
@@ -706,8 +685,8 @@ impl Snippets {
             });
         }
         Ok(Snippets {
-            finnish: Some(Generator::new(searcher, query, text)?),
-            swedish: Some(Generator::new(searcher, query, text_sv)?),
+            finnish: Some(Generator::new(searcher, query, text, finnish_chain)?),
+            swedish: Some(Generator::new(searcher, query, text_sv, false)?),
         })
     }
 
