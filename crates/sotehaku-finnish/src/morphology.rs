@@ -56,7 +56,8 @@ pub struct DetailedAnalysis {
     /// True for analyses this crate adds beyond libvoikko's (the noun `-minen` lemma of MINEN-infinitives).
     pub extension: bool,
     /// Heuristic implausibility without context (0 = most plausible): one point per compound boundary, more for rare
-    /// readings (possessive suffixes, rare cases, imperatives, participle and `-inen` derivations, comparatives).
+    /// readings (possessive suffixes, rare cases, imperatives, first and second person verb forms, participle and
+    /// `-inen` derivations, comparatives).
     pub penalty: u32,
 }
 
@@ -122,8 +123,9 @@ impl Morphology {
 
     /// The analyses a search index should use for `word` when it wants one reading: those of
     /// [`Morphology::analyze_preferred`], and among several base forms only those whose corpus frequency
-    /// ([`lemma_frequency`], counted where a word form has no other reading) is at least a tenth of the most frequent
-    /// one's. `ajan` gives aika (not the verb ajaa), `kuusi` keeps both kuusi and kuu only if both are common.
+    /// ([`lemma_frequency`], counted where a word form has no other reading; for a compound missing from the table,
+    /// the frequency of its last part) is at least a tenth of the most frequent one's. `ajan` gives aika (not the
+    /// verb ajaa), `kuusi` keeps both kuusi and kuu only if both are common.
     ///
     /// ```
     /// use sotehaku_finnish::morphology::Morphology;
@@ -132,7 +134,7 @@ impl Morphology {
     /// ```
     pub fn analyze_ranked(&self, word: &str) -> Vec<Analysis> {
         let preferred = self.analyze_preferred(word);
-        let frequency = |a: &Analysis| u64::from(lemma_frequency(&a.base_form));
+        let frequency = |a: &Analysis| u64::from(prior_frequency(a));
         let Some(top) = preferred.iter().map(frequency).max() else {
             return preferred;
         };
@@ -217,9 +219,14 @@ fn surface(s: &[char]) -> String {
     out
 }
 
-/// For a MINEN-infinitive (`[Tn4]`), the noun analysis with lemma stem + `minen` (`hyväksymisestä` → `hyväksyminen`).
+/// For a MINEN-infinitive (`[Tn4]`) that ends the word, the noun analysis with lemma stem + `minen` (`hyväksymisestä` → `hyväksyminen`).
 fn minen_noun(s: &[char], verb: &DetailedAnalysis) -> Option<DetailedAnalysis> {
     let pos = (0..s.len()).rev().find(|&i| starts_at(s, i, "[Tn4]"))?;
+    // `kehittämisyksikkö`: the infinitive is the first part of a compound; the word is a form of its last part
+    // (a final `[Bc]`, as in `laiduntamis-`, only marks a compound's first part written alone).
+    if (pos..s.len()).any(|i| starts_at(s, i, "[Bc]") && i + 4 < s.len()) {
+        return None;
+    }
     let prefix = &s[..pos];
     let stem = surface(prefix);
     if stem.is_empty() {
@@ -282,6 +289,9 @@ fn penalty(s: &[char], base_form: &str) -> u32 {
             ['O', ..] => 2,
             ['S', 'a', 'b'] | ['S', 'i', 'n'] | ['S', 'k', 'o'] => 2,
             ['T', 'k'] | ['R', 't'] | ['R', 'm'] | ['C', 'c'] | ['C', 's'] => 1,
+            // First and second person verb forms (`teen`, `kutsun`, `tuet`): rare in documents, where the same
+            // string is far more often a noun form (tee, kutsu, tuki).
+            ['P', '1'] | ['P', '2'] => 1,
             ['T', 'n', '4'] => MINEN_VERB_PENALTY,
             ['X', 'j'] if starts_at(s, end + 1, "inen") => 1,
             ['S', 'p'] => {
@@ -359,6 +369,15 @@ pub fn lemma_frequency(base_form: &str) -> u32 {
         .get(base_form)
         .copied()
         .unwrap_or(0)
+}
+
+/// The prior frequency of an analysis: that of its base form, or for a compound whose base form is not in the table,
+/// that of its last part (readings of a compound differ in their head: `kustannuspaineista` is paine, not paini).
+fn prior_frequency(a: &Analysis) -> u32 {
+    match (lemma_frequency(&a.base_form), a.compound_parts.last()) {
+        (0, Some(head)) if a.compound_parts.len() >= 2 => lemma_frequency(head),
+        (n, _) => n,
+    }
 }
 
 /// Base forms that are not split into compound parts (data file `src/morphology/unsplit.txt`).
