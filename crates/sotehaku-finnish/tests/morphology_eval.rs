@@ -259,15 +259,34 @@ fn tdt_dev_nouns_and_compounds() {
         ),
     ] {
         let (mut n, mut hits, mut precision_sum) = (0usize, 0usize, 0.0);
+        let tag = if name.starts_with("all") { "all" } else { "ranked" };
+        let mut dump = std::env::var("SOTEHAKU_MORPH_DUMP")
+            .ok()
+            .and_then(|p| std::fs::File::create(format!("{p}.chain-{tag}")).ok());
         for t in tokens.iter().filter(|t| t.upos == "NOUN") {
             n += 1;
             let gold = key(&t.lemma);
-            let bases: BTreeSet<String> = analyzer
-                .analyze_word(&t.form)
-                .base_forms
-                .iter()
-                .map(|b| key(b))
-                .collect();
+            let analysis = analyzer.analyze_word(&t.form);
+            let bases: BTreeSet<String> = analysis.base_forms.iter().map(|b| key(b)).collect();
+            if let Some(dump) = &mut dump {
+                let what = if !bases.contains(&gold) {
+                    Some("MISS")
+                } else if bases.len() > 1 {
+                    Some("AMBIG")
+                } else {
+                    None
+                };
+                if let Some(what) = what {
+                    let _ = writeln!(
+                        dump,
+                        "{what}\t{}\t{}\t{:?}\t{}",
+                        t.form,
+                        t.lemma,
+                        bases,
+                        analysis.source.as_str()
+                    );
+                }
+            }
             hits += usize::from(bases.contains(&gold));
             precision_sum += bases.iter().filter(|b| **b == gold).count() as f64 / bases.len().max(1) as f64;
         }
