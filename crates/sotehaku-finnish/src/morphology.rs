@@ -43,8 +43,9 @@ pub struct Analysis {
 pub struct DetailedAnalysis {
     /// The analysis as [`Morphology::analyze`] returns it.
     pub analysis: Analysis,
-    /// The base form (lowercase) cut at compound boundaries: `["viikon", "loppu"]` for `viikonloppu`. Unlike
-    /// `compound_parts`, the non-final pieces keep their form in the compound.
+    /// The base form (lowercase) cut at compound boundaries: `["viikon", "loppu"]` for `viikonloppu`, and inside
+    /// lexicalised compounds where both pieces are words (`["elo", "kuva"]`). Unlike `compound_parts`, the non-final
+    /// pieces keep their form in the compound.
     pub base_form_segments: Vec<String>,
     /// Like `base_form_segments`, also cut inside lexicalised compounds (`toimen=pide`, `elo=kuva`), as UD Finnish
     /// treebanks mark them.
@@ -56,8 +57,8 @@ pub struct DetailedAnalysis {
     /// True for analyses this crate adds beyond libvoikko's (the noun `-minen` lemma of MINEN-infinitives).
     pub extension: bool,
     /// Heuristic implausibility without context (0 = most plausible): one point per compound boundary, more for rare
-    /// readings (possessive suffixes, rare cases, imperatives, first and second person verb forms, participle and
-    /// `-inen` derivations, comparatives).
+    /// readings (possessive suffixes, rare cases, imperatives, the potential mood, first and second person verb
+    /// forms, participle and `-inen` derivations, comparatives, proper nouns of a word written in lowercase).
     pub penalty: u32,
 }
 
@@ -160,6 +161,7 @@ impl Morphology {
             return out;
         }
         let lower: String = word.chars().map(lower_char).collect();
+        let written_lowercase = word.chars().next().is_some_and(char::is_lowercase);
         let mut outputs: Vec<String> = Vec::new();
         self.fst.lookup_with(&lower, self.limits, |output, _| {
             outputs.push(output.to_owned());
@@ -173,17 +175,165 @@ impl Morphology {
             let mut structure = parse_structure(&chars, word_chars);
             let class = parse_class(&chars);
             fix_structure(&mut structure, &chars);
-            let original = build(&chars, structure.clone(), class.map(str::to_owned), &output, details);
+            let mut original = build(&chars, structure.clone(), class.map(str::to_owned), &output, details);
+            if written_lowercase && class.is_some_and(is_name_class) {
+                // `hallissa` written in lowercase is halli, not the surname Hall.
+                original.penalty += LOWERCASE_NAME_PENALTY;
+            }
+            self.split_lexicalised(&chars, &mut original);
             let duplicate = duplicate_org_name(class, &chars, &structure);
             let minen = minen_noun(&chars, &original);
             out.push(original);
             if let Some(dup_structure) = duplicate {
-                out.push(build(&chars, dup_structure, Some("nimi".to_owned()), &output, details));
+                let mut dup = build(&chars, dup_structure, Some("nimi".to_owned()), &output, details);
+                self.split_lexicalised(&chars, &mut dup);
+                out.push(dup);
             }
             out.extend(minen);
         }
         out
     }
+}
+
+impl Morphology {
+    /// Splits the lexicalised compounds of an analysis (`elo=kuva`, `tasa=valta`, `meri=tuuli` in the dictionary's
+    /// lemmas) into compound parts when every piece is a noun, adjective or numeral in its base form on its own:
+    /// `elokuvaan` gets the parts elo + kuva, while `toimen=pide` (toimen is a genitive, pide no word) and
+    /// `hyvin=vointi` (an adverb) stay whole. Words listed in [`UNSPLIT_DEFAULT`] are left alone. With details, the
+    /// same cuts are added to [`DetailedAnalysis::base_form_segments`].
+    fn split_lexicalised(&self, chars: &[char], a: &mut DetailedAnalysis) {
+        if !has_lexicalised_lemma(chars) || is_unsplit(&a.analysis.base_form) {
+            return;
+        }
+        let accept = |piece: &str| self.is_standalone_nominal(piece);
+        if let Some(parts) = lexicalised_parts(chars, &accept) {
+            a.analysis.compound_parts = parts;
+        }
+        if a.base_form_morphs.len() > a.base_form_segments.len().max(1) {
+            let base = &a.analysis.base_form;
+            let cuts = |segments: &[String]| -> Option<Vec<usize>> {
+                if segments.concat() != *base {
+                    return None; // hyphens were trimmed; positions would not line up
+                }
+                Some(
+                    segments
+                        .iter()
+                        .scan(0, |pos, s| {
+                            *pos += s.chars().count();
+                            Some(*pos)
+                        })
+                        .collect(),
+                )
+            };
+            let (Some(morph_cuts), segment_cuts) = (cuts(&a.base_form_morphs), cuts(&a.base_form_segments)) else {
+                return;
+            };
+            let mut keep = segment_cuts.unwrap_or_default();
+            for (i, cut) in morph_cuts.iter().enumerate() {
+                let (Some(left), Some(right)) = (a.base_form_morphs.get(i), a.base_form_morphs.get(i + 1)) else {
+                    continue;
+                };
+                if !keep.contains(cut) && accept(left) && accept(right) {
+                    keep.push(*cut);
+                }
+            }
+            let segments = segments_at(base, keep.into_iter());
+            if !segments.is_empty() {
+                a.base_form_segments = segments;
+            }
+        }
+    }
+
+    /// True if `piece` (lowercase) is on its own a noun, adjective or numeral in its base form and not a compound
+    /// (`elo`, `kuva`, `valta`; not `toimen`, `pide` or the adverb `hyvin`).
+    fn is_standalone_nominal(&self, piece: &str) -> bool {
+        let piece_chars = piece.chars().count();
+        if !(MIN_LEXICALISED_PIECE_CHARS..=MAX_WORD_CHARS).contains(&piece_chars) {
+            return false;
+        }
+        let mut found = false;
+        self.fst.lookup_with(piece, self.limits, |output, _| {
+            let s: Vec<char> = output.chars().collect();
+            let nominal = matches!(
+                parse_class(&s),
+                Some("nimisana" | "laatusana" | "nimisana_laatusana" | "lukusana")
+            );
+            if nominal && is_valid_analysis(&s) && !(0..s.len()).any(|i| starts_at(&s, i, "[Bc]")) {
+                let structure = parse_structure(&s, piece_chars);
+                let base: Option<String> = parse_baseform(&s, &structure, None).map(|b| b.into_iter().collect());
+                found = base.is_some_and(|b| lowercase(&b) == piece);
+            }
+            !found
+        });
+        found
+    }
+}
+
+/// Shortest piece of a lexicalised compound that can be a compound part of its own.
+const MIN_LEXICALISED_PIECE_CHARS: usize = 3;
+
+/// True if some lemma block (`[Xp]…[X]`) of the transducer output marks a lexicalised compound with `=`.
+fn has_lexicalised_lemma(s: &[char]) -> bool {
+    let mut in_lemma = false;
+    for (i, &c) in s.iter().enumerate() {
+        if c == '[' {
+            in_lemma = starts_at(s, i, "[Xp]") || starts_at(s, i, "[Xj]");
+        } else if c == '=' && in_lemma {
+            return true;
+        }
+    }
+    false
+}
+
+/// Compound parts like [`compound_parts`], with each part whose lemma is a lexicalised compound (`elo=kuva`) cut
+/// into its pieces when `accept` takes every piece. `None` if nothing was cut.
+fn lexicalised_parts(s: &[char], accept: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+    let mut pieces: Vec<&[char]> = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < s.len() {
+        if starts_at(s, i, "[Bc]") {
+            pieces.push(&s[start..i]);
+            start = i + 4;
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(&s[start..]);
+    let mut parts = Vec::new();
+    let mut cut = false;
+    for piece in pieces {
+        let Some(base) = parse_baseform(piece, &[], None) else {
+            continue;
+        };
+        let base: String = base.into_iter().map(lower_char).collect();
+        let base = base.trim_matches(|c| c == '-' || c == ':');
+        if base.is_empty() {
+            continue;
+        }
+        let lemma = last_lemma(piece);
+        let subs: Vec<&str> = lemma.split('=').filter(|p| !p.is_empty()).collect();
+        if subs.len() >= 2 && base == subs.concat() && subs.iter().all(|p| accept(p)) {
+            parts.extend(subs.iter().map(|p| (*p).to_owned()));
+            cut = true;
+        } else {
+            parts.push(base.to_owned());
+        }
+    }
+    (cut && parts.len() >= 2).then_some(parts)
+}
+
+/// The lowercase text of the last lemma block (`[Xp]…[X]`) of a piece of transducer output, `=` marks kept.
+fn last_lemma(s: &[char]) -> String {
+    let Some(start) = (0..s.len()).rev().find(|&i| starts_at(s, i, "[Xp]")) else {
+        return String::new();
+    };
+    s.iter()
+        .skip(start + 4)
+        .take_while(|c| **c != '[')
+        .map(|c| lower_char(*c))
+        .collect()
 }
 
 fn dedup(analyses: impl Iterator<Item = Analysis>) -> Vec<Analysis> {
@@ -269,6 +419,14 @@ fn minen_noun(s: &[char], verb: &DetailedAnalysis) -> Option<DetailedAnalysis> {
     })
 }
 
+/// Penalty of a proper-noun reading of a word written in lowercase.
+const LOWERCASE_NAME_PENALTY: u32 = 1;
+
+/// True for libvoikko's classes of proper nouns.
+fn is_name_class(class: &str) -> bool {
+    matches!(class, "etunimi" | "sukunimi" | "paikannimi" | "nimi")
+}
+
 /// Penalty of the verb reading of a MINEN-infinitive (the noun reading is preferred).
 const MINEN_VERB_PENALTY: u32 = 1;
 
@@ -289,9 +447,10 @@ fn penalty(s: &[char], base_form: &str) -> u32 {
             ['O', ..] => 2,
             ['S', 'a', 'b'] | ['S', 'i', 'n'] | ['S', 'k', 'o'] => 2,
             ['T', 'k'] | ['R', 't'] | ['R', 'm'] | ['C', 'c'] | ['C', 's'] => 1,
-            // First and second person verb forms (`teen`, `kutsun`, `tuet`): rare in documents, where the same
-            // string is far more often a noun form (tee, kutsu, tuki).
-            ['P', '1'] | ['P', '2'] => 1,
+            // First and second person verb forms (`teen`, `kutsun`, `tuet`) and the potential mood (`tilanne` of
+            // tilata): rare in documents, where the same string is far more often a noun form (tee, kutsu, tuki,
+            // tilanne).
+            ['P', '1'] | ['P', '2'] | ['T', 'm'] => 1,
             ['T', 'n', '4'] => MINEN_VERB_PENALTY,
             ['X', 'j'] if starts_at(s, end + 1, "inen") => 1,
             ['S', 'p'] => {
@@ -1238,6 +1397,22 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(base, "2022");
+    }
+
+    #[test]
+    fn lexicalised_compounds_of_words_are_split() {
+        let m = Morphology::builtin();
+        let parts = |w: &str| m.analyze(w).into_iter().map(|a| a.compound_parts).collect::<Vec<_>>();
+        assert!(parts("elokuvaan").contains(&vec!["elo".to_owned(), "kuva".to_owned()]));
+        assert!(parts("tasavallan").contains(&vec!["tasa".to_owned(), "valta".to_owned()]));
+        // A genitive or a non-word piece, an adverb, and listed words stay whole.
+        assert_eq!(parts("toimenpiteet"), [Vec::<String>::new()]);
+        assert!(parts("hyvinvoinnin").iter().all(|p| p.is_empty()));
+        assert!(parts("kilometriä").iter().all(|p| p.is_empty()));
+        let detailed = m.analyze_detailed("elokuvaroolia");
+        assert!(detailed
+            .iter()
+            .any(|d| d.base_form_segments == ["elo", "kuva", "rooli"]));
     }
 
     #[test]

@@ -231,7 +231,10 @@ fn tdt_dev_nouns_and_compounds() {
         ("analyze (all analyses), segments [Bc]+[Bm]", &all),
         ("analyze_preferred, segments [Bc]+[Bm]", &f),
         ("analyze_ranked, segments [Bc]+[Bm]", &ranked),
-        ("analyze (all analyses), segments [Bc] only", &coarse),
+        (
+            "analyze (all analyses), segments [Bc] (+ lexicalised compounds of words)",
+            &coarse,
+        ),
     ] {
         println!(
             "TDT dev nouns, {name}: {} tokens, {} analysed; base-form recall {:.2}%, precision {:.2}%; compound \
