@@ -3,7 +3,8 @@
 //! [`WordAnalyzer::analyze_word`] turns one token (as the tokenizer emits it, case kept) into its base forms and
 //! compound parts, trying in order:
 //! 1. numbers and symbols (`2022`, `611/2021`, `§`) — returned unchanged;
-//! 2. a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveys") — the written part without its hyphen;
+//! 2. a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveys", `lasten-` in "lasten- ja nuorisopsykiatria") — the
+//!    base form of the written part (sosiaali, lapsi);
 //! 3. the domain lexicon (`Pirhassa` → pirha, `soten` → sote, `HUSissa` → hus);
 //! 4. the dictionary (the voikko-fi morphology; every distinct base form is kept);
 //! 5. hyphenated words the dictionary does not know — a word broken across lines (`hy-väksyntää`) is rejoined when
@@ -195,10 +196,22 @@ impl WordAnalyzer {
         }
         if let Some(stem) = word.strip_suffix('-') {
             let lower = stem.to_lowercase();
-            let base = self.lexicon.lookup(&lower).map(|e| e.term.clone()).unwrap_or(lower);
+            // The lexicon, else the dictionary's base form of the part (`lasten-` → lapsi), else as written.
+            let base_forms = match self.lexicon.lookup(&lower) {
+                Some(entry) => vec![entry.term.clone()],
+                None => self
+                    .dictionary_analysis(word, true)
+                    .map(|a| {
+                        a.base_forms
+                            .iter()
+                            .map(|b| b.trim_end_matches('-').to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_else(|| vec![lower]),
+            };
             return WordAnalysis {
-                base_forms: vec![base.clone()],
-                compound_parts: vec![base],
+                compound_parts: base_forms.clone(),
+                base_forms,
                 source: Source::Hyphen,
             };
         }
@@ -614,7 +627,8 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
         } else {
             for i in open_ellipses.drain(..) {
                 if let Some(t) = out.get_mut(i) {
-                    let ellipsis = format!("{}-", t.base_forms.first().map(String::as_str).unwrap_or(""));
+                    // The part as written (`lasten-`), as the base-form filter does: its base form may differ.
+                    let ellipsis = t.text.clone();
                     for c in complete_ellipsis(&ellipsis, &a) {
                         push_distinct(&mut t.base_forms, c);
                     }

@@ -135,7 +135,15 @@ impl Morphology {
     /// ```
     pub fn analyze_ranked(&self, word: &str) -> Vec<Analysis> {
         let preferred = self.analyze_preferred(word);
-        let frequency = |a: &Analysis| u64::from(prior_frequency(a));
+        // Whole base forms are compared when the table knows one of them, else the heads of compounds.
+        let whole_known = preferred.iter().any(|a| lemma_frequency(&a.base_form) > 0);
+        let frequency = |a: &Analysis| {
+            u64::from(if whole_known {
+                lemma_frequency(&a.base_form)
+            } else {
+                prior_frequency(a)
+            })
+        };
         let Some(top) = preferred.iter().map(frequency).max() else {
             return preferred;
         };
@@ -181,6 +189,9 @@ impl Morphology {
                 original.penalty += LOWERCASE_NAME_PENALTY;
             }
             self.split_lexicalised(&chars, &mut original);
+            if let Some(lemma) = lone_first_part_lemma(&chars) {
+                original.analysis.base_form = lemma;
+            }
             let duplicate = duplicate_org_name(class, &chars, &structure);
             let minen = minen_noun(&chars, &original);
             out.push(original);
@@ -267,6 +278,28 @@ impl Morphology {
         });
         found
     }
+}
+
+/// The base form of a noun or adjective written as the first part of a compound on its own (`lasten-` in "lasten-
+/// ja nuorisopsykiatria" → lapsi, `hiusten-` → hius); libvoikko keeps such a word as written.
+fn lone_first_part_lemma(s: &[char]) -> Option<String> {
+    const END: &str = "-[Bh][Bc]";
+    let end = s.len().checked_sub(END.chars().count())?;
+    if !starts_at(s, end, END) {
+        return None;
+    }
+    let piece = s.get(..end)?;
+    if !matches!(
+        parse_class(piece),
+        Some("nimisana" | "laatusana" | "nimisana_laatusana")
+    ) {
+        return None;
+    }
+    if (0..piece.len()).any(|i| starts_at(piece, i, "[Bc]")) {
+        return None; // a compound first part (`lastensuojelu-`) already ends in a base form
+    }
+    let lemma: String = parse_baseform(piece, &[], None)?.into_iter().map(lower_char).collect();
+    (!lemma.is_empty()).then_some(lemma)
 }
 
 /// Shortest piece of a lexicalised compound that can be a compound part of its own.
@@ -532,6 +565,7 @@ pub fn lemma_frequency(base_form: &str) -> u32 {
 
 /// The prior frequency of an analysis: that of its base form, or for a compound whose base form is not in the table,
 /// that of its last part (readings of a compound differ in their head: `kustannuspaineista` is paine, not paini).
+/// Used when no reading's whole base form is in the table.
 fn prior_frequency(a: &Analysis) -> u32 {
     match (lemma_frequency(&a.base_form), a.compound_parts.last()) {
         (0, Some(head)) if a.compound_parts.len() >= 2 => lemma_frequency(head),
