@@ -484,6 +484,9 @@ fn penalty(s: &[char], base_form: &str) -> u32 {
             // tilata): rare in documents, where the same string is far more often a noun form (tee, kutsu, tuki,
             // tilanne).
             ['P', '1'] | ['P', '2'] | ['T', 'm'] => 1,
+            // The MA-infinitive (`elämästä` of elää, `voimalla` of voida) where the same string is a form of a noun
+            // made from the verb (elämä, voima) — where there is no such noun, the penalty changes nothing.
+            ['T', 'n', '3'] => 1,
             ['T', 'n', '4'] => MINEN_VERB_PENALTY,
             ['X', 'j'] if starts_at(s, end + 1, "inen") => 1,
             ['S', 'p'] => {

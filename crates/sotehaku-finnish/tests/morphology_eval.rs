@@ -299,6 +299,12 @@ fn tdt_dev_nouns_and_compounds() {
             100.0 * hits as f64 / n.max(1) as f64,
             100.0 * precision_sum / n.max(1) as f64
         );
+        if tag == "ranked" {
+            // Issue #3's target for the ranked chain: R 97.19 / P 97.02 when written.
+            let (recall, precision) = (hits as f64 / n.max(1) as f64, precision_sum / n.max(1) as f64);
+            assert!(recall >= 0.970, "ranked chain recall regressed: {recall:.4}");
+            assert!(precision >= 0.969, "ranked chain precision regressed: {precision:.4}");
+        }
     }
     // Thresholds a little below the figures measured when this test was written (see the crate's report):
     // all analyses R 95.45 / P 92.99 / compound F1 92.14; preferred R 94.96 / P 95.61.
@@ -313,6 +319,12 @@ fn tdt_dev_nouns_and_compounds() {
         "compound F1 regressed: {:.4}",
         all.compound_f1
     );
+    // Compound parts as the parts field indexes them ([Bc] and lexicalised compounds of words): F1 91.43 when written.
+    assert!(
+        coarse.compound_f1 >= 0.910,
+        "compound-part F1 regressed: {:.4}",
+        coarse.compound_f1
+    );
     assert!(
         f.recall >= 0.945,
         "preferred base-form recall regressed: {:.4}",
@@ -323,7 +335,7 @@ fn tdt_dev_nouns_and_compounds() {
         "preferred base-form precision regressed: {:.4}",
         f.precision
     );
-    // analyze_ranked: R 94.74 / P 96.81 when written.
+    // analyze_ranked: R 95.35 / P 97.89 when last measured (R 94.74 / P 96.81 when written).
     assert!(ranked.recall >= 0.940, "ranked recall regressed: {:.4}", ranked.recall);
     assert!(
         ranked.precision >= 0.962,
