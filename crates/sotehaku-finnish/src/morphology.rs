@@ -71,6 +71,8 @@ pub struct Morphology {
     /// Borrowed for the built-in dictionary (one copy per process), owned when loaded from bytes.
     fst: std::borrow::Cow<'static, Transducer>,
     limits: LookupLimits,
+    /// Remembered answers of `is_standalone_nominal`.
+    standalone: std::sync::RwLock<std::collections::HashMap<String, bool>>,
 }
 
 impl Morphology {
@@ -80,6 +82,7 @@ impl Morphology {
         CELL.get_or_init(|| Morphology {
             fst: std::borrow::Cow::Borrowed(Transducer::builtin_voikko()),
             limits: LookupLimits::default(),
+            standalone: Default::default(),
         })
     }
 
@@ -88,6 +91,7 @@ impl Morphology {
         Ok(Morphology {
             fst: std::borrow::Cow::Owned(Transducer::from_bytes(bytes)?),
             limits: LookupLimits::default(),
+            standalone: Default::default(),
         })
     }
 
@@ -262,6 +266,21 @@ impl Morphology {
         if !(MIN_LEXICALISED_PIECE_CHARS..=MAX_WORD_CHARS).contains(&piece_chars) {
             return false;
         }
+        // Pieces come from the dictionary's own lemmas, so they are few and recur (hyvin=vointi in every
+        // hyvinvointialue): remember the answers, up to a bound.
+        if let Some(known) = self.standalone.read().ok().and_then(|cache| cache.get(piece).copied()) {
+            return known;
+        }
+        let found = self.lookup_standalone_nominal(piece, piece_chars);
+        if let Ok(mut cache) = self.standalone.write() {
+            if cache.len() < MAX_STANDALONE_CACHE {
+                cache.insert(piece.to_owned(), found);
+            }
+        }
+        found
+    }
+
+    fn lookup_standalone_nominal(&self, piece: &str, piece_chars: usize) -> bool {
         let mut found = false;
         self.fst.lookup_with(piece, self.limits, |output, _| {
             let s: Vec<char> = output.chars().collect();
@@ -301,6 +320,9 @@ fn lone_first_part_lemma(s: &[char]) -> Option<String> {
     let lemma: String = parse_baseform(piece, &[], None)?.into_iter().map(lower_char).collect();
     (!lemma.is_empty()).then_some(lemma)
 }
+
+/// Most answers remembered by [`Morphology::is_standalone_nominal`].
+const MAX_STANDALONE_CACHE: usize = 20_000;
 
 /// Shortest piece of a lexicalised compound that can be a compound part of its own.
 const MIN_LEXICALISED_PIECE_CHARS: usize = 3;
