@@ -128,9 +128,9 @@ impl Morphology {
 
     /// The analyses a search index should use for `word` when it wants one reading: those of
     /// [`Morphology::analyze_preferred`], and among several base forms only those whose corpus frequency
-    /// ([`lemma_frequency`], counted where a word form has no other reading; for a compound missing from the table,
-    /// the frequency of its last part) is at least a tenth of the most frequent one's. `ajan` gives aika (not the
-    /// verb ajaa), `kuusi` keeps both kuusi and kuu only if both are common.
+    /// ([`lemma_frequency`]; when no reading's base form is in the table, the frequency of a compound's last part)
+    /// is at least a tenth of the most frequent one's. `ajan` gives aika (not the verb ajaa), `kuusi` keeps both
+    /// kuusi and kuu only if both are common.
     ///
     /// ```
     /// use sotehaku_finnish::morphology::Morphology;
@@ -560,16 +560,17 @@ fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &s
     }
 }
 
-/// Base forms with how often they occur unambiguously in the reform corpus (`base<TAB>count`, data file
-/// `data/lemma-prior.tsv`, made by `cargo run --release -p sotehaku-finnish --example lemma_prior`).
+/// Base forms with their estimated number of tokens in the Finlex corpus (`base<TAB>count`, count >= 20, data file
+/// `data/lemma-prior.tsv`, made by `cargo run --release -p sotehaku-finnish --example lemma_prior`: tokens with one
+/// plausible base form count fully, ambiguous ones are shared by expectation-maximisation).
 pub const LEMMA_PRIOR_DEFAULT: &str = include_str!("../data/lemma-prior.tsv");
 
 /// A reading is kept by [`Morphology::analyze_ranked`] if its base form is at most this many times rarer than the
 /// most frequent one.
 const PRIOR_RATIO: u64 = 10;
 
-/// How often `base_form` (lowercase) occurs as the only reading of a word form in the reform corpus
-/// ([`LEMMA_PRIOR_DEFAULT`]); 0 if it is rare or unseen.
+/// The estimated corpus frequency of `base_form` (lowercase) from [`LEMMA_PRIOR_DEFAULT`]; 0 if it is rare or
+/// unseen.
 pub fn lemma_frequency(base_form: &str) -> u32 {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u32>> = std::sync::OnceLock::new();
     TABLE
