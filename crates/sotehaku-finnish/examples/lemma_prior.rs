@@ -1,6 +1,9 @@
-//! Builds a lemma frequency prior from unlabelled corpus text: for every token whose dictionary analyses all share
-//! one base form, that base form is counted. Ambiguous words can then be resolved towards the base form that is more
-//! frequent on its own in the same kind of text.
+//! Builds a lemma frequency prior from unlabelled corpus text. Every token counts for the base forms of its most
+//! plausible analyses (`Morphology::analyze_preferred`): a token with one such base form counts fully for it; a
+//! token with several is shared among them in proportion to their current estimates, re-estimated a few times
+//! (expectation-maximisation, starting from the unambiguous tokens). Ambiguous words can then be resolved towards the
+//! base form that is more frequent in the same kind of text, and base forms whose every form is ambiguous
+//! (`syöpä`: syövän is also a form of syövä) still get counted.
 //!
 //! Usage: `cargo run --release -p sotehaku-finnish --example lemma_prior -- [CORPUS.jsonl] [OUT.tsv] [MIN_COUNT]`
 //! (default corpus `<workspace>/../shared/corpus/reform-docs.jsonl`, output to stdout, minimum count 3). Output:
@@ -11,6 +14,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use sotehaku_finnish::morphology::Morphology;
+
+/// Re-estimation rounds for tokens with several plausible base forms.
+const EM_ROUNDS: usize = 5;
+/// Added to every estimate when sharing a token, so unseen base forms get a small share.
+const SMOOTHING: f64 = 1.0;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,17 +48,41 @@ fn main() {
         }
     }
     let m = Morphology::builtin();
-    let mut lemma_counts: HashMap<String, usize> = HashMap::new();
+    let mut unambiguous: HashMap<String, f64> = HashMap::new();
+    let mut ambiguous: Vec<(f64, Vec<String>)> = Vec::new();
     for (form, n) in &form_counts {
-        let analyses = m.analyze(form);
-        let Some(first) = analyses.first() else {
-            continue;
-        };
-        if analyses.iter().all(|a| a.base_form == first.base_form) {
-            *lemma_counts.entry(first.base_form.clone()).or_default() += n;
+        let mut bases: Vec<String> = Vec::new();
+        for a in m.analyze_preferred(form) {
+            if !bases.contains(&a.base_form) {
+                bases.push(a.base_form);
+            }
+        }
+        match bases.len() {
+            0 => {}
+            1 => *unambiguous.entry(bases.remove(0)).or_default() += *n as f64,
+            _ => ambiguous.push((*n as f64, bases)),
         }
     }
-    let mut list: Vec<(String, usize)> = lemma_counts.into_iter().filter(|(_, n)| *n >= min_count).collect();
+    let mut estimate = unambiguous.clone();
+    for _ in 0..EM_ROUNDS {
+        let mut next = unambiguous.clone();
+        for (n, bases) in &ambiguous {
+            let weights: Vec<f64> = bases
+                .iter()
+                .map(|b| estimate.get(b).copied().unwrap_or(0.0) + SMOOTHING)
+                .collect();
+            let total: f64 = weights.iter().sum();
+            for (b, w) in bases.iter().zip(&weights) {
+                *next.entry(b.clone()).or_default() += n * w / total;
+            }
+        }
+        estimate = next;
+    }
+    let mut list: Vec<(String, usize)> = estimate
+        .into_iter()
+        .map(|(b, n)| (b, n.round() as usize))
+        .filter(|(_, n)| *n >= min_count)
+        .collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut out: Box<dyn Write> = match &out_path {
         Some(p) => match std::fs::File::create(p) {
@@ -64,9 +96,10 @@ fn main() {
     };
     let _ = writeln!(
         out,
-        "# Lemma frequency prior for Morphology::analyze_ranked: base form<TAB>number of tokens of {} whose \
-         dictionary analyses all have this base form (count >= {min_count}). Regenerate with `cargo run --release -p \
-         sotehaku-finnish --example lemma_prior -- CORPUS.jsonl data/lemma-prior.tsv {min_count}`.",
+        "# Lemma frequency prior for Morphology::analyze_ranked: base form<TAB>estimated number of tokens of {} with \
+         this base form (tokens with one plausible base form count fully, ambiguous ones are shared by \
+         expectation-maximisation; count >= {min_count}). Regenerate with `cargo run --release -p sotehaku-finnish \
+         --example lemma_prior -- CORPUS.jsonl data/lemma-prior.tsv {min_count}`.",
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()

@@ -1,5 +1,5 @@
 //! Lists the most frequent word types of a corpus that neither the dictionary nor the lexicon knows (their analysis
-//! falls back to Snowball), to find what `data/lexicon.tsv` is missing.
+//! is guessed from a known ending or falls back to Snowball), to find what `data/lexicon.tsv` is missing.
 //!
 //! Usage: `cargo run --release -p sotehaku-finnish --example unknown_words -- [CORPUS.jsonl] [TOP] [--shadowed]`
 //! (default: `<workspace>/../shared/corpus/reform-docs.jsonl`, top 50). Prints count, token and base form. With
@@ -47,14 +47,14 @@ fn main() {
                 {
                     *counts.entry(t.text.clone()).or_default() += 1;
                 }
-            } else if source == Source::Snowball {
+            } else if source == Source::Snowball || source == Source::Guess {
                 unknown += 1;
                 *counts.entry(t.text.clone()).or_default() += 1;
             }
         }
     }
     println!(
-        "{}: {tokens} tokens, {unknown} ({:.2}%) fall back to Snowball, {} distinct",
+        "{}: {tokens} tokens, {unknown} ({:.2}%) unknown (guessed or Snowball), {} distinct",
         path.display(),
         100.0 * unknown as f64 / tokens.max(1) as f64,
         counts.len()
@@ -63,6 +63,6 @@ fn main() {
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     for (word, n) in list.into_iter().take(top) {
         let a = analyzer.analyze_word(&word);
-        println!("{n:>6}  {word:<30} {:?}", a.base_forms);
+        println!("{n:>6}  {word:<30} {:<8} {:?}", a.source.as_str(), a.base_forms);
     }
 }

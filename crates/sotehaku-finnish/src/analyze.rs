@@ -3,13 +3,18 @@
 //! [`WordAnalyzer::analyze_word`] turns one token (as the tokenizer emits it, case kept) into its base forms and
 //! compound parts, trying in order:
 //! 1. numbers and symbols (`2022`, `611/2021`, `§`) — returned unchanged;
-//! 2. a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveys") — the written part without its hyphen;
+//! 2. a hyphen-ellipsis (`sosiaali-` in "sosiaali- ja terveys", `lasten-` in "lasten- ja nuorisopsykiatria") — the
+//!    base form of the written part (sosiaali, lapsi);
 //! 3. the domain lexicon (`Pirhassa` → pirha, `soten` → sote, `HUSissa` → hus);
 //! 4. the dictionary (the voikko-fi morphology; every distinct base form is kept);
-//! 5. hyphenated words the dictionary does not know — the part after the last hyphen analysed, the prefix kept
-//!    (`HUS-yhtymän` → hus-yhtymä, parts hus + yhtymä);
+//! 5. hyphenated words the dictionary does not know — a word broken across lines (`hy-väksyntää`) is rejoined when
+//!    the dictionary knows the whole but not every piece; otherwise the part after the last hyphen is analysed and
+//!    the prefix kept (`HUS-yhtymän` → hus-yhtymä, parts hus + yhtymä);
 //! 6. a lexicon word starting a compound (`sotekeskuksessa` → sote + keskus = sotekeskus);
-//! 7. the Finnish Snowball stemmer (the same algorithm as tantivy's `Stemmer::new(Language::Finnish)`); acronyms
+//! 7. a guess from the longest ending the dictionary knows as a noun or adjective: an unknown first part of a
+//!    compound (`halikuva` → hali + kuva) or an unknown word that inflects like a known one (`attraktorilta` →
+//!    attraktori, like tori), preferring splits whose first part is itself a word;
+//! 8. the Finnish Snowball stemmer (the same algorithm as tantivy's `Stemmer::new(Language::Finnish)`); acronyms
 //!    and words with digits are only lowercased (source "snowball" means "fallback" for them).
 //!
 //! Results are cached ([`crate::cache::AnalysisCache`]). Base forms and parts are lowercase.
@@ -31,6 +36,12 @@ const MAX_DICTIONARY_WORD_BYTES: usize = 80;
 const MAX_HYPHEN_PIECES: usize = 8;
 /// Shortest remainder (in chars) after a lexicon compound head (`sote` + `keskus`).
 const MIN_COMPOUND_REST_CHARS: usize = 3;
+/// Shortest known ending (in chars) an unknown word is guessed from (`kuva` in `halikuva`).
+const MIN_GUESS_REST_CHARS: usize = 4;
+/// Shortest unknown beginning (in chars) kept in front of a known ending.
+const MIN_GUESS_PREFIX_CHARS: usize = 2;
+/// Word classes a guessed ending may have (nouns and adjectives; not verbs, names or abbreviations).
+const GUESS_CLASSES: &[&str] = &["nimisana", "laatusana", "nimisana_laatusana"];
 
 /// Where an analysis came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -42,6 +53,8 @@ pub enum Source {
     Lexicon,
     /// A hyphenated word analysed by its last part, or a hyphen-ellipsis.
     Hyphen,
+    /// A guess from a known ending of an unknown word.
+    Guess,
     /// The Snowball stemmer fallback.
     Snowball,
     /// A number or symbol, kept unchanged.
@@ -57,6 +70,7 @@ impl Source {
             Source::Dictionary => "dictionary",
             Source::Lexicon => "lexicon",
             Source::Hyphen => "hyphen",
+            Source::Guess => "guess",
             Source::Snowball => "snowball",
             Source::Number => "number",
             Source::Stopword => "stopword",
@@ -175,12 +189,29 @@ impl WordAnalyzer {
                 source: Source::Number,
             };
         }
+        // A dash glued to the front (`–hankkeessa`, `-symposium` after an ellipsis) is not part of the word.
+        let trimmed = word.trim_start_matches(['-', '–', '—']);
+        if trimmed.len() != word.len() && trimmed.chars().any(char::is_alphabetic) {
+            return self.analyze_uncached(trimmed);
+        }
         if let Some(stem) = word.strip_suffix('-') {
             let lower = stem.to_lowercase();
-            let base = self.lexicon.lookup(&lower).map(|e| e.term.clone()).unwrap_or(lower);
+            // The lexicon, else the dictionary's base form of the part (`lasten-` → lapsi), else as written.
+            let base_forms = match self.lexicon.lookup(&lower) {
+                Some(entry) => vec![entry.term.clone()],
+                None => self
+                    .dictionary_analysis(word, true)
+                    .map(|a| {
+                        a.base_forms
+                            .iter()
+                            .map(|b| b.trim_end_matches('-').to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_else(|| vec![lower]),
+            };
             return WordAnalysis {
-                base_forms: vec![base.clone()],
-                compound_parts: vec![base],
+                compound_parts: base_forms.clone(),
+                base_forms,
                 source: Source::Hyphen,
             };
         }
@@ -193,6 +224,9 @@ impl WordAnalyzer {
             }
         }
         if let Some(a) = self.lexicon_compound(word) {
+            return a;
+        }
+        if let Some(a) = self.guess_from_ending(word) {
             return a;
         }
         self.snowball(word)
@@ -260,9 +294,16 @@ impl WordAnalyzer {
         })
     }
 
-    /// `HUS-yhtymän` → hus-yhtymä (parts hus, yhtymä).
+    /// `HUS-yhtymän` → hus-yhtymä (parts hus, yhtymä); `hy-väksyntää` (broken across lines) → hyväksyntä;
+    /// `touko-/kesäkuussa` → touko-/kesäkuu.
     fn hyphenated(&self, word: &str) -> Option<WordAnalysis> {
+        if let Some(a) = self.rejoined(word) {
+            return Some(a);
+        }
         let (prefix, last) = word.rsplit_once('-')?;
+        // Punctuation that starts the last piece (`/` in `touko-/kesäkuussa`) stays with the prefix.
+        let word_start = last.find(char::is_alphanumeric).unwrap_or(last.len());
+        let (punctuation, last) = last.split_at(word_start);
         if prefix.is_empty() || last.is_empty() || !last.chars().any(char::is_alphabetic) {
             return None;
         }
@@ -276,6 +317,7 @@ impl WordAnalyzer {
             })
             .or_else(|| self.dictionary_analysis(last, true))
             .or_else(|| self.lexicon_compound(last))
+            .or_else(|| self.guess_from_ending(last))
             .unwrap_or_else(|| self.snowball(last));
         let prefix = prefix.to_lowercase();
         let mut compound_parts = Vec::new();
@@ -285,12 +327,76 @@ impl WordAnalyzer {
         for part in &tail.compound_parts {
             push_distinct(&mut compound_parts, part.clone());
         }
-        let base_forms = tail.base_forms.iter().map(|b| format!("{prefix}-{b}")).collect();
+        let base_forms = tail
+            .base_forms
+            .iter()
+            .map(|b| format!("{prefix}-{punctuation}{b}"))
+            .collect();
         Some(WordAnalysis {
             base_forms,
             compound_parts,
             source: Source::Hyphen,
         })
+    }
+
+    /// A word hyphenated at a line break (`laitok-sen`, `tietotek-niikka`): the pieces joined, if the dictionary
+    /// knows the whole word but not every piece on its own (a real hyphenated compound has known pieces).
+    fn rejoined(&self, word: &str) -> Option<WordAnalysis> {
+        let pieces: Vec<&str> = word.split('-').take(MAX_HYPHEN_PIECES + 1).collect();
+        if pieces.len() < 2
+            || pieces.len() > MAX_HYPHEN_PIECES
+            || pieces
+                .iter()
+                .any(|p| p.is_empty() || !p.chars().all(char::is_alphabetic))
+        {
+            return None;
+        }
+        let unknown_piece = pieces
+            .iter()
+            .any(|p| self.lexicon.lookup(p).is_none() && self.dictionary.lookup(p).is_empty());
+        if !unknown_piece {
+            return None;
+        }
+        self.dictionary_analysis(&pieces.concat(), false)
+    }
+
+    /// Guesses an unknown word from its longest ending that the dictionary knows as a noun or adjective: the
+    /// beginning is kept and the ending replaced by its base form(s). Endings after a beginning that is itself a
+    /// word come first (`juhlaseksi` is juhla + seksi, not juh + lasi); such a beginning is also a compound part.
+    fn guess_from_ending(&self, word: &str) -> Option<WordAnalysis> {
+        if word.len() > MAX_DICTIONARY_WORD_BYTES || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        if word.chars().count() >= 2 && word.chars().all(char::is_uppercase) {
+            return None; // an acronym
+        }
+        let lower = word.to_lowercase();
+        let starts: Vec<usize> = lower.char_indices().map(|(i, _)| i).collect();
+        let chars = starts.len();
+        let mut fallback: Option<(&str, Vec<DictionaryEntry>)> = None;
+        for k in MIN_GUESS_PREFIX_CHARS..=chars.saturating_sub(MIN_GUESS_REST_CHARS) {
+            let Some(&split) = starts.get(k) else { break };
+            let (prefix, rest) = lower.split_at(split);
+            let mut entries = self.dictionary.lookup(rest);
+            entries.retain(is_nominal);
+            if entries.is_empty() {
+                continue;
+            }
+            let prefix_entries = self.dictionary.lookup(prefix);
+            // The part: a noun or adjective reading of the beginning (`lasten` → lapsi), else the beginning as
+            // written (first parts of compounds are not verbs: `hali`, not the verb halia).
+            if !prefix_entries.is_empty() {
+                let part = prefix_entries
+                    .iter()
+                    .find(|e| is_nominal(e))
+                    .map_or_else(|| prefix.to_owned(), |e| e.base_form.to_lowercase());
+                return Some(guessed(prefix, Some(part), &entries));
+            }
+            if fallback.is_none() {
+                fallback = Some((prefix, entries));
+            }
+        }
+        fallback.map(|(prefix, entries)| guessed(prefix, None, &entries))
     }
 
     /// `sotekeskuksessa` → sotekeskus (parts sote, keskus).
@@ -371,6 +477,42 @@ pub fn complete_ellipsis(ellipsis: &str, next: &WordAnalysis) -> Vec<String> {
     out
 }
 
+/// The analysis guessed from an unknown `prefix` and the dictionary readings of the ending after it; `part` is the
+/// base form of the prefix when it is a word of its own (then the guess is a compound of it and the ending).
+fn guessed(prefix: &str, part: Option<String>, entries: &[DictionaryEntry]) -> WordAnalysis {
+    let mut base_forms = Vec::new();
+    let mut compound_parts = Vec::new();
+    if let Some(part) = &part {
+        push_distinct(&mut compound_parts, part.clone());
+    }
+    for entry in entries {
+        let base = entry.base_form.to_lowercase();
+        push_distinct(&mut base_forms, format!("{prefix}{base}"));
+        if part.is_some() {
+            if entry.compound_parts.len() >= 2 {
+                for p in &entry.compound_parts {
+                    push_distinct(&mut compound_parts, p.to_lowercase());
+                }
+            } else {
+                push_distinct(&mut compound_parts, base);
+            }
+        }
+    }
+    if part.is_none() {
+        compound_parts.clone_from(&base_forms);
+    }
+    WordAnalysis {
+        base_forms,
+        compound_parts,
+        source: Source::Guess,
+    }
+}
+
+/// A noun or adjective reading ([`GUESS_CLASSES`]).
+fn is_nominal(entry: &DictionaryEntry) -> bool {
+    entry.class.as_deref().is_some_and(|c| GUESS_CLASSES.contains(&c))
+}
+
 fn is_verb(entry: &DictionaryEntry) -> bool {
     entry.class.as_deref() == Some("teonsana")
 }
@@ -443,7 +585,7 @@ pub struct AnalyzedToken {
     pub base_forms: Vec<String>,
     /// The compound parts indexed in the parts field (empty for stop words).
     pub compound_parts: Vec<String>,
-    /// "dictionary", "lexicon", "hyphen", "snowball", "number" or "stopword".
+    /// "dictionary", "lexicon", "hyphen", "guess", "snowball", "number" or "stopword".
     pub source: &'static str,
 }
 
@@ -485,7 +627,8 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
         } else {
             for i in open_ellipses.drain(..) {
                 if let Some(t) = out.get_mut(i) {
-                    let ellipsis = format!("{}-", t.base_forms.first().map(String::as_str).unwrap_or(""));
+                    // The part as written (`lasten-`), as the base-form filter does: its base form may differ.
+                    let ellipsis = t.text.clone();
                     for c in complete_ellipsis(&ellipsis, &a) {
                         push_distinct(&mut t.base_forms, c);
                     }

@@ -21,4 +21,4 @@ pub mod vfst;
 pub use analyze::{analyze, expansions, AnalyzedToken};
 
 /// Bumped whenever analysis output changes, so indexes built with an older chain are rebuilt.
-pub const ANALYZER_VERSION: u32 = 3;
+pub const ANALYZER_VERSION: u32 = 4;

@@ -43,8 +43,9 @@ pub struct Analysis {
 pub struct DetailedAnalysis {
     /// The analysis as [`Morphology::analyze`] returns it.
     pub analysis: Analysis,
-    /// The base form (lowercase) cut at compound boundaries: `["viikon", "loppu"]` for `viikonloppu`. Unlike
-    /// `compound_parts`, the non-final pieces keep their form in the compound.
+    /// The base form (lowercase) cut at compound boundaries: `["viikon", "loppu"]` for `viikonloppu`, and inside
+    /// lexicalised compounds where both pieces are words (`["elo", "kuva"]`). Unlike `compound_parts`, the non-final
+    /// pieces keep their form in the compound.
     pub base_form_segments: Vec<String>,
     /// Like `base_form_segments`, also cut inside lexicalised compounds (`toimen=pide`, `elo=kuva`), as UD Finnish
     /// treebanks mark them.
@@ -56,7 +57,8 @@ pub struct DetailedAnalysis {
     /// True for analyses this crate adds beyond libvoikko's (the noun `-minen` lemma of MINEN-infinitives).
     pub extension: bool,
     /// Heuristic implausibility without context (0 = most plausible): one point per compound boundary, more for rare
-    /// readings (possessive suffixes, rare cases, imperatives, participle and `-inen` derivations, comparatives).
+    /// readings (possessive suffixes, rare cases, imperatives, the potential mood, first and second person verb
+    /// forms, participle and `-inen` derivations, comparatives, proper nouns of a word written in lowercase).
     pub penalty: u32,
 }
 
@@ -69,6 +71,8 @@ pub struct Morphology {
     /// Borrowed for the built-in dictionary (one copy per process), owned when loaded from bytes.
     fst: std::borrow::Cow<'static, Transducer>,
     limits: LookupLimits,
+    /// Remembered answers of `is_standalone_nominal`.
+    standalone: std::sync::RwLock<std::collections::HashMap<String, bool>>,
 }
 
 impl Morphology {
@@ -78,6 +82,7 @@ impl Morphology {
         CELL.get_or_init(|| Morphology {
             fst: std::borrow::Cow::Borrowed(Transducer::builtin_voikko()),
             limits: LookupLimits::default(),
+            standalone: Default::default(),
         })
     }
 
@@ -86,6 +91,7 @@ impl Morphology {
         Ok(Morphology {
             fst: std::borrow::Cow::Owned(Transducer::from_bytes(bytes)?),
             limits: LookupLimits::default(),
+            standalone: Default::default(),
         })
     }
 
@@ -122,8 +128,9 @@ impl Morphology {
 
     /// The analyses a search index should use for `word` when it wants one reading: those of
     /// [`Morphology::analyze_preferred`], and among several base forms only those whose corpus frequency
-    /// ([`lemma_frequency`], counted where a word form has no other reading) is at least a tenth of the most frequent
-    /// one's. `ajan` gives aika (not the verb ajaa), `kuusi` keeps both kuusi and kuu only if both are common.
+    /// ([`lemma_frequency`]; when no reading's base form is in the table, the frequency of a compound's last part)
+    /// is at least a tenth of the most frequent one's. `ajan` gives aika (not the verb ajaa), `kuusi` keeps both
+    /// kuusi and kuu only if both are common.
     ///
     /// ```
     /// use sotehaku_finnish::morphology::Morphology;
@@ -132,7 +139,15 @@ impl Morphology {
     /// ```
     pub fn analyze_ranked(&self, word: &str) -> Vec<Analysis> {
         let preferred = self.analyze_preferred(word);
-        let frequency = |a: &Analysis| u64::from(lemma_frequency(&a.base_form));
+        // Whole base forms are compared when the table knows one of them, else the heads of compounds.
+        let whole_known = preferred.iter().any(|a| lemma_frequency(&a.base_form) > 0);
+        let frequency = |a: &Analysis| {
+            u64::from(if whole_known {
+                lemma_frequency(&a.base_form)
+            } else {
+                prior_frequency(a)
+            })
+        };
         let Some(top) = preferred.iter().map(frequency).max() else {
             return preferred;
         };
@@ -158,6 +173,7 @@ impl Morphology {
             return out;
         }
         let lower: String = word.chars().map(lower_char).collect();
+        let written_lowercase = word.chars().next().is_some_and(char::is_lowercase);
         let mut outputs: Vec<String> = Vec::new();
         self.fst.lookup_with(&lower, self.limits, |output, _| {
             outputs.push(output.to_owned());
@@ -171,17 +187,208 @@ impl Morphology {
             let mut structure = parse_structure(&chars, word_chars);
             let class = parse_class(&chars);
             fix_structure(&mut structure, &chars);
-            let original = build(&chars, structure.clone(), class.map(str::to_owned), &output, details);
+            let mut original = build(&chars, structure.clone(), class.map(str::to_owned), &output, details);
+            if written_lowercase && class.is_some_and(is_name_class) {
+                // `hallissa` written in lowercase is halli, not the surname Hall.
+                original.penalty += LOWERCASE_NAME_PENALTY;
+            }
+            self.split_lexicalised(&chars, &mut original);
+            if let Some(lemma) = lone_first_part_lemma(&chars) {
+                original.analysis.base_form = lemma;
+            }
             let duplicate = duplicate_org_name(class, &chars, &structure);
             let minen = minen_noun(&chars, &original);
             out.push(original);
             if let Some(dup_structure) = duplicate {
-                out.push(build(&chars, dup_structure, Some("nimi".to_owned()), &output, details));
+                let mut dup = build(&chars, dup_structure, Some("nimi".to_owned()), &output, details);
+                self.split_lexicalised(&chars, &mut dup);
+                out.push(dup);
             }
             out.extend(minen);
         }
         out
     }
+}
+
+impl Morphology {
+    /// Splits the lexicalised compounds of an analysis (`elo=kuva`, `tasa=valta`, `meri=tuuli` in the dictionary's
+    /// lemmas) into compound parts when every piece is a noun, adjective or numeral in its base form on its own:
+    /// `elokuvaan` gets the parts elo + kuva, while `toimen=pide` (toimen is a genitive, pide no word) and
+    /// `hyvin=vointi` (an adverb) stay whole. Words listed in [`UNSPLIT_DEFAULT`] are left alone. With details, the
+    /// same cuts are added to [`DetailedAnalysis::base_form_segments`].
+    fn split_lexicalised(&self, chars: &[char], a: &mut DetailedAnalysis) {
+        if !has_lexicalised_lemma(chars) || is_unsplit(&a.analysis.base_form) {
+            return;
+        }
+        let accept = |piece: &str| self.is_standalone_nominal(piece);
+        if let Some(parts) = lexicalised_parts(chars, &accept) {
+            a.analysis.compound_parts = parts;
+        }
+        if a.base_form_morphs.len() > a.base_form_segments.len().max(1) {
+            let base = &a.analysis.base_form;
+            let cuts = |segments: &[String]| -> Option<Vec<usize>> {
+                if segments.concat() != *base {
+                    return None; // hyphens were trimmed; positions would not line up
+                }
+                Some(
+                    segments
+                        .iter()
+                        .scan(0, |pos, s| {
+                            *pos += s.chars().count();
+                            Some(*pos)
+                        })
+                        .collect(),
+                )
+            };
+            let (Some(morph_cuts), segment_cuts) = (cuts(&a.base_form_morphs), cuts(&a.base_form_segments)) else {
+                return;
+            };
+            let mut keep = segment_cuts.unwrap_or_default();
+            for (i, cut) in morph_cuts.iter().enumerate() {
+                let (Some(left), Some(right)) = (a.base_form_morphs.get(i), a.base_form_morphs.get(i + 1)) else {
+                    continue;
+                };
+                if !keep.contains(cut) && accept(left) && accept(right) {
+                    keep.push(*cut);
+                }
+            }
+            let segments = segments_at(base, keep.into_iter());
+            if !segments.is_empty() {
+                a.base_form_segments = segments;
+            }
+        }
+    }
+
+    /// True if `piece` (lowercase) is on its own a noun, adjective or numeral in its base form and not a compound
+    /// (`elo`, `kuva`, `valta`; not `toimen`, `pide` or the adverb `hyvin`).
+    fn is_standalone_nominal(&self, piece: &str) -> bool {
+        let piece_chars = piece.chars().count();
+        if !(MIN_LEXICALISED_PIECE_CHARS..=MAX_WORD_CHARS).contains(&piece_chars) {
+            return false;
+        }
+        // Pieces come from the dictionary's own lemmas, so they are few and recur (hyvin=vointi in every
+        // hyvinvointialue): remember the answers, up to a bound.
+        if let Some(known) = self.standalone.read().ok().and_then(|cache| cache.get(piece).copied()) {
+            return known;
+        }
+        let found = self.lookup_standalone_nominal(piece, piece_chars);
+        if let Ok(mut cache) = self.standalone.write() {
+            if cache.len() < MAX_STANDALONE_CACHE {
+                cache.insert(piece.to_owned(), found);
+            }
+        }
+        found
+    }
+
+    fn lookup_standalone_nominal(&self, piece: &str, piece_chars: usize) -> bool {
+        let mut found = false;
+        self.fst.lookup_with(piece, self.limits, |output, _| {
+            let s: Vec<char> = output.chars().collect();
+            let nominal = matches!(
+                parse_class(&s),
+                Some("nimisana" | "laatusana" | "nimisana_laatusana" | "lukusana")
+            );
+            if nominal && is_valid_analysis(&s) && !(0..s.len()).any(|i| starts_at(&s, i, "[Bc]")) {
+                let structure = parse_structure(&s, piece_chars);
+                let base: Option<String> = parse_baseform(&s, &structure, None).map(|b| b.into_iter().collect());
+                found = base.is_some_and(|b| lowercase(&b) == piece);
+            }
+            !found
+        });
+        found
+    }
+}
+
+/// The base form of a noun or adjective written as the first part of a compound on its own (`lasten-` in "lasten-
+/// ja nuorisopsykiatria" → lapsi, `hiusten-` → hius); libvoikko keeps such a word as written.
+fn lone_first_part_lemma(s: &[char]) -> Option<String> {
+    const END: &str = "-[Bh][Bc]";
+    let end = s.len().checked_sub(END.chars().count())?;
+    if !starts_at(s, end, END) {
+        return None;
+    }
+    let piece = s.get(..end)?;
+    if !matches!(
+        parse_class(piece),
+        Some("nimisana" | "laatusana" | "nimisana_laatusana")
+    ) {
+        return None;
+    }
+    if (0..piece.len()).any(|i| starts_at(piece, i, "[Bc]")) {
+        return None; // a compound first part (`lastensuojelu-`) already ends in a base form
+    }
+    let lemma: String = parse_baseform(piece, &[], None)?.into_iter().map(lower_char).collect();
+    (!lemma.is_empty()).then_some(lemma)
+}
+
+/// Most answers remembered by [`Morphology::is_standalone_nominal`].
+const MAX_STANDALONE_CACHE: usize = 20_000;
+
+/// Shortest piece of a lexicalised compound that can be a compound part of its own.
+const MIN_LEXICALISED_PIECE_CHARS: usize = 3;
+
+/// True if some lemma block (`[Xp]…[X]`) of the transducer output marks a lexicalised compound with `=`.
+fn has_lexicalised_lemma(s: &[char]) -> bool {
+    let mut in_lemma = false;
+    for (i, &c) in s.iter().enumerate() {
+        if c == '[' {
+            in_lemma = starts_at(s, i, "[Xp]") || starts_at(s, i, "[Xj]");
+        } else if c == '=' && in_lemma {
+            return true;
+        }
+    }
+    false
+}
+
+/// Compound parts like [`compound_parts`], with each part whose lemma is a lexicalised compound (`elo=kuva`) cut
+/// into its pieces when `accept` takes every piece. `None` if nothing was cut.
+fn lexicalised_parts(s: &[char], accept: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+    let mut pieces: Vec<&[char]> = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < s.len() {
+        if starts_at(s, i, "[Bc]") {
+            pieces.push(&s[start..i]);
+            start = i + 4;
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(&s[start..]);
+    let mut parts = Vec::new();
+    let mut cut = false;
+    for piece in pieces {
+        let Some(base) = parse_baseform(piece, &[], None) else {
+            continue;
+        };
+        let base: String = base.into_iter().map(lower_char).collect();
+        let base = base.trim_matches(|c| c == '-' || c == ':');
+        if base.is_empty() {
+            continue;
+        }
+        let lemma = last_lemma(piece);
+        let subs: Vec<&str> = lemma.split('=').filter(|p| !p.is_empty()).collect();
+        if subs.len() >= 2 && base == subs.concat() && subs.iter().all(|p| accept(p)) {
+            parts.extend(subs.iter().map(|p| (*p).to_owned()));
+            cut = true;
+        } else {
+            parts.push(base.to_owned());
+        }
+    }
+    (cut && parts.len() >= 2).then_some(parts)
+}
+
+/// The lowercase text of the last lemma block (`[Xp]…[X]`) of a piece of transducer output, `=` marks kept.
+fn last_lemma(s: &[char]) -> String {
+    let Some(start) = (0..s.len()).rev().find(|&i| starts_at(s, i, "[Xp]")) else {
+        return String::new();
+    };
+    s.iter()
+        .skip(start + 4)
+        .take_while(|c| **c != '[')
+        .map(|c| lower_char(*c))
+        .collect()
 }
 
 fn dedup(analyses: impl Iterator<Item = Analysis>) -> Vec<Analysis> {
@@ -217,9 +424,14 @@ fn surface(s: &[char]) -> String {
     out
 }
 
-/// For a MINEN-infinitive (`[Tn4]`), the noun analysis with lemma stem + `minen` (`hyväksymisestä` → `hyväksyminen`).
+/// For a MINEN-infinitive (`[Tn4]`) that ends the word, the noun analysis with lemma stem + `minen` (`hyväksymisestä` → `hyväksyminen`).
 fn minen_noun(s: &[char], verb: &DetailedAnalysis) -> Option<DetailedAnalysis> {
     let pos = (0..s.len()).rev().find(|&i| starts_at(s, i, "[Tn4]"))?;
+    // `kehittämisyksikkö`: the infinitive is the first part of a compound; the word is a form of its last part
+    // (a final `[Bc]`, as in `laiduntamis-`, only marks a compound's first part written alone).
+    if (pos..s.len()).any(|i| starts_at(s, i, "[Bc]") && i + 4 < s.len()) {
+        return None;
+    }
     let prefix = &s[..pos];
     let stem = surface(prefix);
     if stem.is_empty() {
@@ -262,6 +474,14 @@ fn minen_noun(s: &[char], verb: &DetailedAnalysis) -> Option<DetailedAnalysis> {
     })
 }
 
+/// Penalty of a proper-noun reading of a word written in lowercase.
+const LOWERCASE_NAME_PENALTY: u32 = 1;
+
+/// True for libvoikko's classes of proper nouns.
+fn is_name_class(class: &str) -> bool {
+    matches!(class, "etunimi" | "sukunimi" | "paikannimi" | "nimi")
+}
+
 /// Penalty of the verb reading of a MINEN-infinitive (the noun reading is preferred).
 const MINEN_VERB_PENALTY: u32 = 1;
 
@@ -282,6 +502,13 @@ fn penalty(s: &[char], base_form: &str) -> u32 {
             ['O', ..] => 2,
             ['S', 'a', 'b'] | ['S', 'i', 'n'] | ['S', 'k', 'o'] => 2,
             ['T', 'k'] | ['R', 't'] | ['R', 'm'] | ['C', 'c'] | ['C', 's'] => 1,
+            // First and second person verb forms (`teen`, `kutsun`, `tuet`) and the potential mood (`tilanne` of
+            // tilata): rare in documents, where the same string is far more often a noun form (tee, kutsu, tuki,
+            // tilanne).
+            ['P', '1'] | ['P', '2'] | ['T', 'm'] => 1,
+            // The MA-infinitive (`elämästä` of elää, `voimalla` of voida) where the same string is a form of a noun
+            // made from the verb (elämä, voima) — where there is no such noun, the penalty changes nothing.
+            ['T', 'n', '3'] => 1,
             ['T', 'n', '4'] => MINEN_VERB_PENALTY,
             ['X', 'j'] if starts_at(s, end + 1, "inen") => 1,
             ['S', 'p'] => {
@@ -333,16 +560,17 @@ fn build(chars: &[char], structure: Vec<char>, class: Option<String>, output: &s
     }
 }
 
-/// Base forms with how often they occur unambiguously in the reform corpus (`base<TAB>count`, data file
-/// `data/lemma-prior.tsv`, made by `cargo run --release -p sotehaku-finnish --example lemma_prior`).
+/// Base forms with their estimated number of tokens in the Finlex corpus (`base<TAB>count`, count >= 20, data file
+/// `data/lemma-prior.tsv`, made by `cargo run --release -p sotehaku-finnish --example lemma_prior`: tokens with one
+/// plausible base form count fully, ambiguous ones are shared by expectation-maximisation).
 pub const LEMMA_PRIOR_DEFAULT: &str = include_str!("../data/lemma-prior.tsv");
 
 /// A reading is kept by [`Morphology::analyze_ranked`] if its base form is at most this many times rarer than the
 /// most frequent one.
 const PRIOR_RATIO: u64 = 10;
 
-/// How often `base_form` (lowercase) occurs as the only reading of a word form in the reform corpus
-/// ([`LEMMA_PRIOR_DEFAULT`]); 0 if it is rare or unseen.
+/// The estimated corpus frequency of `base_form` (lowercase) from [`LEMMA_PRIOR_DEFAULT`]; 0 if it is rare or
+/// unseen.
 pub fn lemma_frequency(base_form: &str) -> u32 {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u32>> = std::sync::OnceLock::new();
     TABLE
@@ -359,6 +587,16 @@ pub fn lemma_frequency(base_form: &str) -> u32 {
         .get(base_form)
         .copied()
         .unwrap_or(0)
+}
+
+/// The prior frequency of an analysis: that of its base form, or for a compound whose base form is not in the table,
+/// that of its last part (readings of a compound differ in their head: `kustannuspaineista` is paine, not paini).
+/// Used when no reading's whole base form is in the table.
+fn prior_frequency(a: &Analysis) -> u32 {
+    match (lemma_frequency(&a.base_form), a.compound_parts.last()) {
+        (0, Some(head)) if a.compound_parts.len() >= 2 => lemma_frequency(head),
+        (n, _) => n,
+    }
 }
 
 /// Base forms that are not split into compound parts (data file `src/morphology/unsplit.txt`).
@@ -1219,6 +1457,22 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(base, "2022");
+    }
+
+    #[test]
+    fn lexicalised_compounds_of_words_are_split() {
+        let m = Morphology::builtin();
+        let parts = |w: &str| m.analyze(w).into_iter().map(|a| a.compound_parts).collect::<Vec<_>>();
+        assert!(parts("elokuvaan").contains(&vec!["elo".to_owned(), "kuva".to_owned()]));
+        assert!(parts("tasavallan").contains(&vec!["tasa".to_owned(), "valta".to_owned()]));
+        // A genitive or a non-word piece, an adverb, and listed words stay whole.
+        assert_eq!(parts("toimenpiteet"), [Vec::<String>::new()]);
+        assert!(parts("hyvinvoinnin").iter().all(|p| p.is_empty()));
+        assert!(parts("kilometriä").iter().all(|p| p.is_empty()));
+        let detailed = m.analyze_detailed("elokuvaroolia");
+        assert!(detailed
+            .iter()
+            .any(|d| d.base_form_segments == ["elo", "kuva", "rooli"]));
     }
 
     #[test]

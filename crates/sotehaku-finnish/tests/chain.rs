@@ -2,6 +2,7 @@
 //! base forms shared across inflections, compound parts, expansions, and phrase queries over base forms in a real
 //! tantivy index.
 
+use sotehaku_finnish::analyze::{Source, WordAnalyzer};
 use sotehaku_finnish::analyzers::{self, FI_BASE, FI_PARTS, SV_BASE};
 use tantivy::collector::Count;
 use tantivy::query::{PhraseQuery, TermQuery};
@@ -59,7 +60,8 @@ fn hyphen_ellipsis_is_completed_at_its_position() {
         .filter(|t| t.position == 0)
         .map(|t| t.text.as_str())
         .collect();
-    assert_eq!(first, ["lasten", "lastenpsykiatri", "lastenpsykiatria"]);
+    // The ellipsis itself gets the base form of the written part (lasten- → lapsi); completions keep its form.
+    assert_eq!(first, ["lapsi", "lastenpsykiatri", "lastenpsykiatria"]);
     assert!(toks.iter().any(|t| t.position == 2 && t.text == "nuorisopsykiatria"));
     let analyzed = sotehaku_finnish::analyze("sosiaali- ja terveydenhuolto");
     assert_eq!(analyzed[0].base_forms, ["sosiaali", "sosiaalihuolto"]);
@@ -302,4 +304,31 @@ fn domain_words_missing_from_the_dictionary_come_from_the_lexicon() {
     assert!(sotehaku_finnish::expansions("KHO")
         .iter()
         .any(|e| e == "korkein hallinto-oikeus"));
+}
+
+#[test]
+fn unknown_words_are_guessed_from_a_known_ending() {
+    let a = WordAnalyzer::uncached();
+    // An unknown first part before a known noun: a compound of both.
+    let w = a.analyze_word("halikuvassa");
+    assert_eq!(w.base_forms, ["halikuva"]);
+    assert_eq!(w.compound_parts, ["hali", "kuva"]);
+    assert_eq!(w.source, Source::Guess);
+    // An unknown word that inflects like a known one keeps its beginning and is not split.
+    let w = a.analyze_word("attraktorilta");
+    assert_eq!(w.base_forms, ["attraktori"]);
+    assert_eq!(w.compound_parts, ["attraktori"]);
+    // Acronyms and words with digits are not guessed.
+    assert_eq!(a.analyze_word("ABCDEKUVA").source, Source::Snowball);
+}
+
+#[test]
+fn hyphens_from_line_breaks_and_punctuation_around_hyphens() {
+    let a = WordAnalyzer::uncached();
+    assert_eq!(a.analyze_word("hy-väksyntää").base_forms, ["hyväksyntä"]);
+    assert_eq!(a.analyze_word("laitok-sen").base_forms, ["laitos"]);
+    // Real hyphenated compounds keep their hyphen.
+    assert_eq!(a.analyze_word("HUS-yhtymän").base_forms, ["hus-yhtymä"]);
+    assert_eq!(a.analyze_word("touko-/kesäkuussa").base_forms, ["touko-/kesäkuu"]);
+    assert_eq!(a.analyze_word("–hankkeessa").base_forms, ["hanke"]);
 }
