@@ -75,8 +75,14 @@ pub fn fi_base_with(analyzer: Arc<WordAnalyzer>) -> TextAnalyzer {
 /// assert_eq!(out, ["hyvinvointialue", "rahoitus"]);
 /// ```
 pub fn fi_base_for_terms<'t>(terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
-    let keys: std::collections::HashSet<[char; 2]> = terms.into_iter().map(|t| leading_letters(t, 2)).collect();
-    let gate = move |word: &str| keys.contains(&leading_letters(word, 2)) || keys.contains(&leading_letters(word, 1));
+    // A query has a few dozen terms at most: a linear scan beats hashing.
+    let mut keys: Vec<[char; 2]> = terms.into_iter().map(|t| leading_letters(t, 2)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let gate = move |word: &str| {
+        let key = leading_letters(word, 2);
+        keys.iter().any(|k| *k == key || (k[1] == '\0' && k[0] == key[0]))
+    };
     TextAnalyzer::builder(FinnishTokenizer::keep_case())
         .filter(StopWordFilter::finnish())
         .filter(BaseFormFilter::gated(

@@ -24,13 +24,25 @@ use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 pub(crate) type DimensionCounts = Vec<(Arc<str>, u64)>;
 
 /// The facet ordinals of every document of one segment, for one facet field, and each ordinal's label.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct FacetColumn {
-    /// `ords[offsets[doc]..offsets[doc + 1]]` are the document's ordinals.
-    offsets: Vec<u32>,
-    ords: Vec<u32>,
+    ords: DocOrds,
     labels: Vec<Arc<str>>,
 }
+
+/// Each document's facet ordinals, in the most compact layout the column allows: counting a hit is then one load.
+#[derive(Debug)]
+enum DocOrds {
+    /// No document has more than one value (type, year, month): its ordinal, or [`NO_ORD`].
+    Single(Vec<u32>),
+    /// At most 64 values (regions, themes): a bit per ordinal.
+    Mask(Vec<u64>),
+    /// Otherwise `ords[offsets[doc]..offsets[doc + 1]]`.
+    Lists { offsets: Vec<u32>, ords: Vec<u32> },
+}
+
+/// A document without a value, in [`DocOrds::Single`].
+const NO_ORD: u32 = u32::MAX;
 
 impl FacetColumn {
     fn build(segment: &SegmentReader, field_name: &str) -> tantivy::Result<FacetColumn> {
@@ -54,15 +66,99 @@ impl FacetColumn {
             );
             offsets.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
         }
-        Ok(FacetColumn { offsets, ords, labels })
+        let lists = |doc: usize| {
+            let (start, end) = (offsets[doc] as usize, offsets[doc + 1] as usize);
+            ords.get(start..end).unwrap_or(&[])
+        };
+        let docs = 0..max_doc as usize;
+        let ords = if offsets.windows(2).all(|w| w[1].saturating_sub(w[0]) <= 1) {
+            DocOrds::Single(docs.map(|d| lists(d).first().copied().unwrap_or(NO_ORD)).collect())
+        } else if labels.len() <= 64 {
+            DocOrds::Mask(
+                docs.map(|d| lists(d).iter().fold(0u64, |m, &o| m | (1u64 << o)))
+                    .collect(),
+            )
+        } else {
+            DocOrds::Lists { offsets, ords }
+        };
+        Ok(FacetColumn { ords, labels })
     }
 
-    #[inline]
-    fn ords_of(&self, doc: DocId) -> &[u32] {
-        let start = self.offsets.get(doc as usize).copied().unwrap_or(0) as usize;
-        let end = self.offsets.get(doc as usize + 1).copied().unwrap_or(0) as usize;
-        self.ords.get(start..end).unwrap_or(&[])
+    /// Adds one to `counts[ord]` for each ordinal of each of `docs`.
+    fn count(&self, docs: &[DocId], counts: &mut [u64]) {
+        let mut add = |ord: u32| {
+            if let Some(slot) = counts.get_mut(ord as usize) {
+                *slot += 1;
+            }
+        };
+        match &self.ords {
+            DocOrds::Single(single) => {
+                for &doc in docs {
+                    add(single.get(doc as usize).copied().unwrap_or(NO_ORD));
+                }
+            }
+            DocOrds::Mask(masks) => {
+                for &doc in docs {
+                    let mut mask = masks.get(doc as usize).copied().unwrap_or(0);
+                    while mask != 0 {
+                        add(mask.trailing_zeros());
+                        mask &= mask - 1;
+                    }
+                }
+            }
+            DocOrds::Lists { .. } => {
+                for &doc in docs {
+                    for &ord in self.ords_of(doc) {
+                        add(ord);
+                    }
+                }
+            }
+        }
     }
+
+    /// Whether `doc` has one of the ordinals `allowed` marks.
+    #[inline]
+    fn has_any(&self, doc: DocId, allowed: &Allowed) -> bool {
+        match &self.ords {
+            DocOrds::Single(single) => single
+                .get(doc as usize)
+                .is_some_and(|&ord| allowed.ords.get(ord as usize).copied().unwrap_or(false)),
+            DocOrds::Mask(masks) => masks.get(doc as usize).is_some_and(|m| m & allowed.mask != 0),
+            DocOrds::Lists { .. } => self
+                .ords_of(doc)
+                .iter()
+                .any(|&ord| allowed.ords.get(ord as usize).copied().unwrap_or(false)),
+        }
+    }
+
+    fn ords_of(&self, doc: DocId) -> &[u32] {
+        match &self.ords {
+            DocOrds::Lists { offsets, ords } => {
+                let start = offsets.get(doc as usize).copied().unwrap_or(0) as usize;
+                let end = offsets.get(doc as usize + 1).copied().unwrap_or(0) as usize;
+                ords.get(start..end).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    /// The ordinals whose labels are among `labels`.
+    fn allowed(&self, labels: &[String]) -> Allowed {
+        let ords: Vec<bool> = self.labels.iter().map(|l| labels.iter().any(|w| **w == **l)).collect();
+        let mask = ords
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, &yes)| yes)
+            .fold(0u64, |m, (ord, _)| m | (1u64 << ord));
+        Allowed { ords, mask }
+    }
+}
+
+/// A set of ordinals of one column, as flags and (for the first 64) as a bit mask.
+struct Allowed {
+    ords: Vec<bool>,
+    mask: u64,
 }
 
 /// Cached [`FacetColumn`]s, by segment and field name.
@@ -95,9 +191,15 @@ impl FacetTables {
 }
 
 /// Counts the hits of a segment per value of each of some facet fields (one-level facets).
+///
+/// Hits are only noted while the search runs and counted one column at a time at the end: walking one column in
+/// document order is kinder to the caches than touching every column for every hit.
 pub(crate) struct SegmentFacetCounter {
     columns: Vec<Arc<FacetColumn>>,
-    counts: Vec<Vec<u64>>,
+    /// Hits to count in every column.
+    shared: Vec<DocId>,
+    /// Per column, hits to count in that column only.
+    own: Vec<Vec<DocId>>,
 }
 
 /// Adds up per-segment counts of `dimensions` dimensions.
@@ -123,44 +225,38 @@ impl SegmentFacetCounter {
             .iter()
             .map(|name| tables.column(segment, name))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let counts = columns.iter().map(|c| vec![0u64; c.labels.len()]).collect();
-        Ok(SegmentFacetCounter { columns, counts })
+        let own = vec![Vec::new(); columns.len()];
+        Ok(SegmentFacetCounter {
+            columns,
+            shared: Vec::new(),
+            own,
+        })
     }
 }
 
 impl SegmentFacetCounter {
+    /// Counts `doc` in every column.
+    #[inline]
+    fn collect(&mut self, doc: DocId) {
+        self.shared.push(doc);
+    }
+
     /// Counts `doc` in the `dimension`-th column only.
     #[inline]
     fn collect_one(&mut self, dimension: usize, doc: DocId) {
-        if let (Some(column), Some(counts)) = (self.columns.get(dimension), self.counts.get_mut(dimension)) {
-            for &ord in column.ords_of(doc) {
-                if let Some(slot) = counts.get_mut(ord as usize) {
-                    *slot += 1;
-                }
-            }
-        }
-    }
-}
-
-impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Vec<DimensionCounts>;
-
-    #[inline]
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
-            for &ord in column.ords_of(doc) {
-                if let Some(slot) = counts.get_mut(ord as usize) {
-                    *slot += 1;
-                }
-            }
+        if let Some(docs) = self.own.get_mut(dimension) {
+            docs.push(doc);
         }
     }
 
     fn harvest(self) -> Vec<DimensionCounts> {
         self.columns
             .iter()
-            .zip(self.counts)
-            .map(|(column, counts)| {
+            .zip(self.own)
+            .map(|(column, own)| {
+                let mut counts = vec![0u64; column.labels.len()];
+                column.count(&self.shared, &mut counts);
+                column.count(&own, &mut counts);
                 counts
                     .into_iter()
                     .enumerate()
@@ -193,12 +289,14 @@ pub(crate) struct DimensionFilter {
 }
 
 /// Collects with `inner` the hits that pass every filter, counts them (total and per value of `count_fields`),
-/// and counts per value of each filter's `counted_field` the hits that fail only that filter, in one pass.
+/// and counts per value of each filter's `counted_field` the hits that fail only that filter, in one pass. Hits
+/// that meet any of `hidden` are left out of everything.
 pub(crate) struct FilteredFacetSearch<'a, C> {
     pub inner: C,
     pub tables: &'a FacetTables,
     pub count_fields: Vec<String>,
     pub filters: Vec<DimensionFilter>,
+    pub hidden: Vec<Condition>,
 }
 
 /// What [`FilteredFacetSearch`] returns.
@@ -216,7 +314,7 @@ pub(crate) struct FilteredFruit<F> {
 enum SegmentCondition {
     Labels {
         column: Arc<FacetColumn>,
-        allowed: Vec<bool>,
+        allowed: Allowed,
     },
     Dates {
         column: Column<DateTime>,
@@ -230,11 +328,7 @@ impl SegmentCondition {
         Ok(match condition {
             Condition::Labels { field_name, labels } => {
                 let column = tables.column(segment, field_name)?;
-                let allowed = column
-                    .labels
-                    .iter()
-                    .map(|l| labels.iter().any(|w| **w == **l))
-                    .collect();
+                let allowed = column.allowed(labels);
                 SegmentCondition::Labels { column, allowed }
             }
             Condition::Dates { field_name, from, to } => SegmentCondition::Dates {
@@ -248,10 +342,7 @@ impl SegmentCondition {
     #[inline]
     fn passes(&self, doc: DocId) -> bool {
         match self {
-            SegmentCondition::Labels { column, allowed } => column
-                .ords_of(doc)
-                .iter()
-                .any(|&ord| allowed.get(ord as usize).copied().unwrap_or(false)),
+            SegmentCondition::Labels { column, allowed } => column.has_any(doc, allowed),
             SegmentCondition::Dates { column, from, to } => column
                 .first(doc)
                 .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
@@ -267,6 +358,7 @@ pub(crate) struct SegmentFilteredFacetSearch<S> {
     conditions: Vec<SegmentCondition>,
     /// Per filter: the counted column and its counts.
     sideways: SegmentFacetCounter,
+    hidden: Vec<SegmentCondition>,
 }
 
 impl<C: Collector> Collector for FilteredFacetSearch<'_, C> {
@@ -285,6 +377,11 @@ impl<C: Collector> Collector for FilteredFacetSearch<'_, C> {
                 .map(|f| SegmentCondition::new(&f.condition, self.tables, segment))
                 .collect::<tantivy::Result<_>>()?,
             sideways: SegmentFacetCounter::new(self.tables, segment, &sideways_fields)?,
+            hidden: self
+                .hidden
+                .iter()
+                .map(|c| SegmentCondition::new(c, self.tables, segment))
+                .collect::<tantivy::Result<_>>()?,
         })
     }
 
@@ -320,6 +417,9 @@ impl<S: SegmentCollector> SegmentCollector for SegmentFilteredFacetSearch<S> {
 
     #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
+        if self.hidden.iter().any(|c| c.passes(doc)) {
+            return;
+        }
         let mut failed = None;
         for (i, condition) in self.conditions.iter().enumerate() {
             if !condition.passes(doc) {
@@ -333,7 +433,7 @@ impl<S: SegmentCollector> SegmentCollector for SegmentFilteredFacetSearch<S> {
             None => {
                 self.inner.collect(doc, score);
                 self.total += 1;
-                self.counts.collect(doc, score);
+                self.counts.collect(doc);
             }
             Some(i) => self.sideways.collect_one(i, doc),
         }
@@ -419,6 +519,7 @@ mod tests {
             tables: &index.facet_tables,
             count_fields: fields.iter().map(|f| f.to_string()).collect(),
             filters: Vec::new(),
+            hidden: Vec::new(),
         };
         // Twice: the second search is served from the cached tables.
         for _ in 0..2 {
@@ -457,6 +558,7 @@ mod tests {
             tables: &index.facet_tables,
             count_fields: vec!["region".into(), "theme".into(), "year".into()],
             filters,
+            hidden: Vec::new(),
         };
         let fruit = searcher.search(&AllQuery, &search).unwrap();
 
@@ -481,5 +583,45 @@ mod tests {
         crate::search::add_counts(&mut theme_counts, fruit.sideways[1].clone());
         assert_eq!(sorted(region_counts), reference(&index, theme().as_ref(), "region"));
         assert_eq!(sorted(theme_counts), reference(&index, region().as_ref(), "theme"));
+    }
+
+    #[test]
+    fn a_column_of_more_than_64_values_counts_and_filters_like_the_others() {
+        let index = SearchIndex::in_memory(AnalyzerKind::Plain).unwrap();
+        let mut indexer = index.indexer().unwrap();
+        for i in 0..80 {
+            let mut doc = Document::new(format!("d{i}"), "Otsikko", "Teksti");
+            doc.themes = vec![Theme(format!("t{}", i % 70)), Theme(format!("t{}", (i + 1) % 70))];
+            indexer.upsert(&doc).unwrap();
+        }
+        indexer.compact().unwrap(); // one segment with all 70 values
+        index.reload().unwrap();
+        let searcher = index.reader.searcher();
+        let column = index
+            .facet_tables
+            .column(&searcher.segment_readers()[0], "theme")
+            .unwrap();
+        assert!(matches!(column.ords, DocOrds::Lists { .. }));
+        let search = FilteredFacetSearch {
+            inner: Count,
+            tables: &index.facet_tables,
+            count_fields: vec!["theme".into()],
+            filters: vec![DimensionFilter {
+                condition: Condition::Labels {
+                    field_name: "theme".into(),
+                    labels: vec!["t5".into()],
+                },
+                counted_field: "theme".into(),
+            }],
+            hidden: Vec::new(),
+        };
+        let fruit = searcher.search(&AllQuery, &search).unwrap();
+        let t5 = facet_term(&index, "theme", "t5");
+        assert_eq!(fruit.total, searcher.search(t5.as_ref(), &Count).unwrap());
+        assert_eq!(fruit.total, 4); // d4, d5, d74, d75
+        assert_eq!(sorted(fruit.counts[0].clone()), reference(&index, t5.as_ref(), "theme"));
+        let mut all = fruit.counts[0].clone();
+        crate::search::add_counts(&mut all, fruit.sideways[0].clone());
+        assert_eq!(sorted(all), reference(&index, &AllQuery, "theme"));
     }
 }

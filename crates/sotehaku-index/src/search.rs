@@ -3,8 +3,9 @@
 //! Facet counts are *disjunctive*: the counts of one facet ignore that facet's own filter (but honour the others), so
 //! a user who filtered on one region still sees how many hits the other regions have.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::{Bound, Range};
+use std::ops::Range;
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -12,8 +13,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
 use tantivy::collector::TopDocs;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::query::{AllQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -35,8 +36,8 @@ const SNIPPET_CHARS: usize = 220;
 const SNIPPET_SCAN_BYTES: usize = 3_000;
 /// Around the first spotted query word, the snippet generator analyses this many bytes before and after it:
 /// analysing a whole 1 MB statute for each hit would cost more than the search itself.
-const SNIPPET_WINDOW_BEFORE: usize = 300;
-const SNIPPET_WINDOW_AFTER: usize = 1_200;
+const SNIPPET_WINDOW_BEFORE: usize = 200;
+const SNIPPET_WINDOW_AFTER: usize = 700;
 /// The `flags` facet value of documents the public endpoint must not show.
 pub const RESTRICTED_FLAG: &str = "restricted";
 
@@ -366,7 +367,7 @@ impl SearchIndex {
             });
         }
 
-        let query = self.visible(user_query.box_clone(), request);
+        let hidden = self.hidden(request);
         let schema = self.index.schema();
         let name = |field: Field| schema.get_field_name(field).to_string();
         let f = &self.fields;
@@ -380,24 +381,26 @@ impl SearchIndex {
 
         let (scored, total, counts, sideways): (Vec<(Option<f32>, DocAddress)>, _, _, _) = if by_date {
             let fruit = searcher.search(
-                query.as_ref(),
+                user_query.as_ref(),
                 &FilteredFacetSearch {
                     inner: window.order_by_fast_field::<DateTime>("published", Order::Desc),
                     tables,
                     count_fields: count_fields.to_vec(),
                     filters: filters.clone(),
+                    hidden: hidden.clone(),
                 },
             )?;
             let top = fruit.inner.into_iter().map(|(_, addr)| (None, addr)).collect();
             (top, fruit.total, fruit.counts, fruit.sideways)
         } else {
             let fruit = searcher.search(
-                query.as_ref(),
+                user_query.as_ref(),
                 &FilteredFacetSearch {
                     inner: window.order_by_score(),
                     tables,
                     count_fields: count_fields.to_vec(),
                     filters: filters.clone(),
+                    hidden: hidden.clone(),
                 },
             )?;
             let top = fruit
@@ -428,19 +431,21 @@ impl SearchIndex {
             month: year_values(&c_month),
         };
 
-        let snippets = Snippets::new(
-            &searcher,
-            user_query.as_ref(),
-            self.fields.text,
-            self.fields.text_sv,
-            self.analyzer() == AnalyzerKind::Finnish,
-            browse || !request.snippets,
-        )?;
+        let snippets = Snippets {
+            searcher: &searcher,
+            query: user_query.as_ref(),
+            text: self.fields.text,
+            text_sv: self.fields.text_sv,
+            finnish_chain: self.analyzer() == AnalyzerKind::Finnish,
+            enabled: !browse && request.snippets,
+            finnish: OnceCell::new(),
+            swedish: OnceCell::new(),
+        };
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored {
             let doc = self.load(&searcher, addr)?;
             hits.push(Hit {
-                snippet: snippets.for_document(&doc),
+                snippet: snippets.for_document(&doc)?,
                 id: doc.id,
                 title: doc.title,
                 url: doc.url,
@@ -534,26 +539,25 @@ impl SearchIndex {
         filters
     }
 
-    /// The user's query less what the public may not see (when the request asks for the public view).
-    fn visible(&self, user_query: Box<dyn Query>, request: &SearchRequest) -> Box<dyn Query> {
-        let f = &self.fields;
+    /// What the public may not see, when the request asks for the public view: restricted documents, and those
+    /// whose re-check day is before the request's day.
+    fn hidden(&self, request: &SearchRequest) -> Vec<Condition> {
         let Some(today) = request.visible_on else {
-            return user_query;
+            return Vec::new();
         };
-        let restricted = Term::from_facet(f.flags, &Facet::from_path([RESTRICTED_FLAG]));
-        // Overdue: the re-check day is before today.
-        let overdue = RangeQuery::new(
-            Bound::Unbounded,
-            Bound::Excluded(Term::from_field_date(f.recheck_due, crate::index::day_start(today))),
-        );
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, user_query),
-            (
-                Occur::MustNot,
-                Box::new(TermQuery::new(restricted, IndexRecordOption::Basic)),
-            ),
-            (Occur::MustNot, Box::new(overdue)),
-        ]))
+        let schema = self.index.schema();
+        let name = |field: Field| schema.get_field_name(field).to_string();
+        vec![
+            Condition::Labels {
+                field_name: name(self.fields.flags),
+                labels: vec![RESTRICTED_FLAG.to_string()],
+            },
+            Condition::Dates {
+                field_name: name(self.fields.recheck_due),
+                from: None,
+                to: today.pred_opt().map(crate::index::day_start),
+            },
+        ]
     }
 }
 
@@ -586,10 +590,18 @@ fn elapsed_ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
 }
 
-/// Builds snippets for the hits of one search.
-struct Snippets {
-    finnish: Option<Generator>,
-    swedish: Option<Generator>,
+/// Builds snippets for the hits of one search. Each language's generator is made when a hit first needs it.
+struct Snippets<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
+    text: Field,
+    text_sv: Field,
+    /// The Finnish text field is analysed with the Finnish chain (not a baseline analyzer).
+    finnish_chain: bool,
+    /// Highlight the query's words; otherwise every snippet is the text's beginning.
+    enabled: bool,
+    finnish: OnceCell<Generator>,
+    swedish: OnceCell<Generator>,
 }
 
 /// A snippet generator and a spotter for where its query words may occur in a text.
@@ -650,7 +662,13 @@ impl Generator {
             stems.push(capitalised);
         }
         let spotter = (!stems.is_empty())
-            .then(|| aho_corasick::AhoCorasick::new(&stems).ok())
+            .then(|| {
+                // Searched in at most a page of hits: an NFA is quicker to build than the default DFA.
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(&stems)
+                    .ok()
+            })
             .flatten();
         Ok(Generator { snippets, spotter })
     }
@@ -669,49 +687,32 @@ impl Generator {
     }
 }
 
-impl Snippets {
-    fn new(
-        searcher: &Searcher,
-        query: &dyn Query,
-        text: Field,
-        text_sv: Field,
-        finnish_chain: bool,
-        browse: bool,
-    ) -> Result<Snippets, IndexError> {
-        if browse {
-            return Ok(Snippets {
-                finnish: None,
-                swedish: None,
-            });
-        }
-        Ok(Snippets {
-            finnish: Some(Generator::new(searcher, query, text, finnish_chain)?),
-            swedish: Some(Generator::new(searcher, query, text_sv, false)?),
-        })
-    }
-
-    fn for_document(&self, doc: &Document) -> Snippet {
-        let generator = if doc.language == Some(Language::Swedish) {
-            &self.swedish
-        } else {
-            &self.finnish
-        };
-        if let Some(g) = generator {
-            let window = g.window(&doc.text);
-            let s = g.snippets.snippet(window);
-            if !s.highlighted().is_empty() {
-                let fragment = s.fragment().to_string();
-                let highlights = s.highlighted().to_vec();
-                return Snippet {
-                    text: fragment,
-                    highlights,
-                };
+impl Snippets<'_> {
+    fn for_document(&self, doc: &Document) -> Result<Snippet, IndexError> {
+        if self.enabled {
+            let (cell, field, finnish_chain) = if doc.language == Some(Language::Swedish) {
+                (&self.swedish, self.text_sv, false)
+            } else {
+                (&self.finnish, self.text, self.finnish_chain)
+            };
+            if cell.get().is_none() {
+                let _ = cell.set(Generator::new(self.searcher, self.query, field, finnish_chain)?);
+            }
+            if let Some(g) = cell.get() {
+                let window = g.window(&doc.text);
+                let s = g.snippets.snippet(window);
+                if !s.highlighted().is_empty() {
+                    return Ok(Snippet {
+                        text: s.fragment().to_string(),
+                        highlights: s.highlighted().to_vec(),
+                    });
+                }
             }
         }
-        Snippet {
+        Ok(Snippet {
             text: leading_text(&doc.text, SNIPPET_CHARS),
             highlights: Vec::new(),
-        }
+        })
     }
 }
 
