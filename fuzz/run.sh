@@ -14,6 +14,11 @@ work=${FUZZ_WORK:-/tmp/sotehaku-fuzz}
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
   mkdir -p "$work/corpus/$t" "$work/artifacts/$t" "$work/logs"
+  # Seeds made from test fixtures (fixture-seeds.tsv): the control bytes, then the fixture.
+  grep -v '^#' fixture-seeds.tsv | while IFS=$'\t' read -r name control path; do
+    [ "$name" = "$t" ] || continue
+    { printf "$(echo "$control" | sed 's/../\\x&/g')"; cat "../$path"; } >"$work/corpus/$t/fixture-$(basename "$path")"
+  done
   start=$(date +%s); execs=0; crashes=0
   while :; do
     left=$(( secs - ($(date +%s) - start) ))

@@ -39,6 +39,8 @@ pub mod crawler;
 pub mod encoding;
 pub mod error;
 mod fetch;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod html;
 pub mod page;
 pub mod platform;

@@ -528,6 +528,16 @@ fn builtin_dictionary() -> Arc<dyn Dictionary> {
     Arc::new(VoikkoDictionary)
 }
 
+impl From<crate::morphology::Analysis> for DictionaryEntry {
+    fn from(a: crate::morphology::Analysis) -> Self {
+        DictionaryEntry {
+            base_form: a.base_form,
+            compound_parts: a.compound_parts,
+            class: a.class,
+        }
+    }
+}
+
 /// The voikko-fi morphology ([`Morphology::builtin`]) as a [`Dictionary`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VoikkoDictionary;
@@ -537,11 +547,7 @@ impl Dictionary for VoikkoDictionary {
         Morphology::builtin()
             .analyze(word)
             .into_iter()
-            .map(|a| DictionaryEntry {
-                base_form: a.base_form,
-                compound_parts: a.compound_parts,
-                class: a.class,
-            })
+            .map(DictionaryEntry::from)
             .collect()
     }
 }
@@ -563,11 +569,7 @@ impl Dictionary for RankedVoikkoDictionary {
         Morphology::builtin()
             .analyze_ranked(word)
             .into_iter()
-            .map(|a| DictionaryEntry {
-                base_form: a.base_form,
-                compound_parts: a.compound_parts,
-                class: a.class,
-            })
+            .map(DictionaryEntry::from)
             .collect()
     }
 }

@@ -11,6 +11,8 @@ pub mod analyze;
 pub mod analyzers;
 pub mod cache;
 pub mod filters;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lexicon;
 pub mod morphology;
 pub mod normalize;

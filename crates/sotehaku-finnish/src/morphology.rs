@@ -343,19 +343,7 @@ fn has_lexicalised_lemma(s: &[char]) -> bool {
 /// Compound parts like [`compound_parts`], with each part whose lemma is a lexicalised compound (`elo=kuva`) cut
 /// into its pieces when `accept` takes every piece. `None` if nothing was cut.
 fn lexicalised_parts(s: &[char], accept: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
-    let mut pieces: Vec<&[char]> = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < s.len() {
-        if starts_at(s, i, "[Bc]") {
-            pieces.push(&s[start..i]);
-            start = i + 4;
-            i += 4;
-        } else {
-            i += 1;
-        }
-    }
-    pieces.push(&s[start..]);
+    let pieces = compound_pieces(s);
     let mut parts = Vec::new();
     let mut cut = false;
     for piece in pieces {
@@ -1375,9 +1363,8 @@ fn segments_at(base: &str, boundaries: impl Iterator<Item = usize>) -> Vec<Strin
     out
 }
 
-/// Base forms of the compound parts: the output is cut at `[Bc]` and each piece gets its own base form
-/// (`[Lnl][Xp]terve[X]terve[Ln][Xj]ys[X]y[Sg][Ny]den` → `terveys`).
-fn compound_parts(s: &[char]) -> Vec<String> {
+/// The transducer output `s` cut at its compound boundaries (`[Bc]`).
+fn compound_pieces(s: &[char]) -> Vec<&[char]> {
     let mut pieces: Vec<&[char]> = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -1390,10 +1377,17 @@ fn compound_parts(s: &[char]) -> Vec<String> {
             i += 1;
         }
     }
-    if pieces.is_empty() {
+    pieces.push(&s[start..]);
+    pieces
+}
+
+/// Base forms of the compound parts: the output is cut at `[Bc]` and each piece gets its own base form
+/// (`[Lnl][Xp]terve[X]terve[Ln][Xj]ys[X]y[Sg][Ny]den` → `terveys`).
+fn compound_parts(s: &[char]) -> Vec<String> {
+    let pieces = compound_pieces(s);
+    if pieces.len() < 2 {
         return Vec::new();
     }
-    pieces.push(&s[start..]);
     let mut parts = Vec::new();
     for piece in pieces {
         let Some(base) = parse_baseform(piece, &[], None) else {

@@ -278,7 +278,11 @@ impl Indexer {
 
     /// Merges every segment into one and deletes the files no longer used, so that the text of deleted or replaced
     /// documents is gone from disk (tantivy otherwise keeps it until a merge). Commit first; this waits.
+    ///
+    /// tantivy's background merges would race with this one (a segment merged away under it fails the merge), so
+    /// none are started from here on; call this on a fresh indexer, as [`crate::SearchIndex::indexer`] gives.
     pub fn compact(mut self) -> Result<(), IndexError> {
+        self.writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         self.writer.commit()?;
         let segments = self.writer.index().searchable_segment_ids()?;
         if segments.len() > 1 || self.has_deletes()? {

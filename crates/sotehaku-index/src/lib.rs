@@ -27,6 +27,8 @@ use std::path::PathBuf;
 mod analysis;
 pub mod eval;
 mod facets;
+#[doc(hidden)]
+pub mod fuzzing;
 mod index;
 mod query;
 mod schema;

@@ -29,6 +29,8 @@ pub mod doctype;
 mod document;
 mod enrich;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gazetteer;
 mod input;
 pub mod language;

@@ -97,12 +97,12 @@ pub(crate) fn index_files<P: AsRef<Path>>(
         indexer.delete(&id);
         report.removed += 1;
     }
+    indexer.commit()?;
+    indexer.finish()?;
     if report.indexed >= COMPACT_AFTER {
-        indexer.compact()?;
+        // A fresh writer: none of the build's background merges can still be running under the compaction.
+        index.indexer()?.compact()?;
         report.compacted = true;
-    } else {
-        indexer.commit()?;
-        indexer.finish()?;
     }
     index.reload()?;
     report.elapsed = started.elapsed();
