@@ -26,7 +26,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     code.push_str("pub(crate) static FILES: &[(&str, &[u8])] = &[\n");
     for file in &files {
         let rel = file.strip_prefix(&site)?.to_string_lossy().replace('\\', "/");
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", file.display().to_string())?;
+        // Relative to the manifest, not absolute: a target directory shared by two checkouts must not embed the
+        // other checkout's files.
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/site/{rel}")
+        )?;
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("embedded.rs");
