@@ -677,11 +677,7 @@ impl Generator {
     fn window<'t>(&self, text: &'t str) -> &'t str {
         let first = self.spotter.as_ref().and_then(|s| s.find(text)).map(|m| m.start());
         match first {
-            Some(at) => {
-                let start = floor_char_boundary(text, at.saturating_sub(SNIPPET_WINDOW_BEFORE));
-                let end = floor_char_boundary(text, at.saturating_add(SNIPPET_WINDOW_AFTER).min(text.len()));
-                &text[start..end]
-            }
+            Some(at) => window_around(text, at),
             None => prefix(text, SNIPPET_SCAN_BYTES),
         }
     }
@@ -725,6 +721,26 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// The part of `text` from about [`SNIPPET_WINDOW_BEFORE`] bytes before `at` (a character boundary) to about
+/// [`SNIPPET_WINDOW_AFTER`] after it, cut between words: a window cut inside a word would give a snippet that starts
+/// or ends with a broken word.
+fn window_around(text: &str, at: usize) -> &str {
+    let at = floor_char_boundary(text, at);
+    let mut start = floor_char_boundary(text, at.saturating_sub(SNIPPET_WINDOW_BEFORE));
+    let mut end = floor_char_boundary(text, at.saturating_add(SNIPPET_WINDOW_AFTER));
+    if start > 0 {
+        if let Some((i, c)) = text[start..at].char_indices().find(|(_, c)| c.is_whitespace()) {
+            start += i + c.len_utf8();
+        }
+    }
+    if end < text.len() {
+        if let Some(i) = text[at..end].rfind(char::is_whitespace) {
+            end = at + i;
+        }
+    }
+    &text[start..end]
+}
+
 /// At most the first `max_bytes` bytes of `text`, cut at a character boundary.
 fn prefix(text: &str, max_bytes: usize) -> &str {
     &text[..floor_char_boundary(text, max_bytes)]
@@ -744,4 +760,27 @@ fn leading_text(text: &str, max_chars: usize) -> String {
         out.push_str(word);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_windows_start_and_end_between_words() {
+        // Words of 9 bytes ("sanaää" + no-break space, 2 bytes) so window ends fall inside words.
+        let text: String = (0..400).map(|i| format!("sanaä{:02}\u{a0}", i % 100)).collect();
+        let at = text.find("sanaä50").unwrap() + 9 * 100;
+        let window = window_around(&text, at);
+        assert!(window.starts_with("sanaä"), "{:?}", &window[..20]);
+        assert!(
+            window.ends_with(|c: char| c.is_ascii_digit()),
+            "{:?}",
+            &window[window.len() - 20..]
+        );
+        assert!(window.len() <= SNIPPET_WINDOW_BEFORE + SNIPPET_WINDOW_AFTER);
+        // Near the ends of the text the window is simply cut there.
+        assert!(window_around(&text, 3).starts_with("sanaä00"));
+        assert!(text.ends_with(window_around(&text, text.len() - 5)));
+    }
 }
