@@ -410,19 +410,16 @@ impl SearchIndex {
                 .collect();
             (top, fruit.total, fruit.counts, fruit.sideways)
         };
-        let [mut c_region, mut c_theme, mut c_type, mut c_year, c_month]: [DimensionCounts; 5] = counts
-            .try_into()
-            .map_err(|_| IndexError::Other("facet counts".into()))?;
+        let mut counts = counts;
         // Disjunctive facets: a filtered dimension also counts the hits that only its own filter left out.
         for (filter, extra) in filters.iter().zip(sideways) {
-            let counts = match filter.counted_field.as_str() {
-                n if n == count_fields[0] => &mut c_region,
-                n if n == count_fields[1] => &mut c_theme,
-                n if n == count_fields[2] => &mut c_type,
-                _ => &mut c_year,
-            };
-            add_counts(counts, extra);
+            if let Some(i) = count_fields.iter().position(|f| *f == filter.counted_field) {
+                add_counts(&mut counts[i], extra);
+            }
         }
+        let [c_region, c_theme, c_type, c_year, c_month]: [DimensionCounts; 5] = counts
+            .try_into()
+            .map_err(|_| IndexError::Other("facet counts".into()))?;
         let facets = Facets {
             region: facet_values(&c_region),
             theme: facet_values(&c_theme),
