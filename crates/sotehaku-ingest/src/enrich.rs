@@ -23,6 +23,10 @@ use crate::IngestError;
 /// Largest HTML page accepted (bytes); larger pages are refused with an error, not truncated.
 pub const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
 
+/// A publication date more than this many years after the page was fetched (or after today) is a typo in the
+/// source (`2989-10-20` for 1989), not a date: it is set aside for the next piece of evidence.
+const MAX_YEARS_AHEAD: i32 = 1;
+
 /// Publishers whose documents are nation-wide (matched case-insensitively in the source name or URL host).
 const NATIONAL_PUBLISHERS: [&str; 16] = [
     "finlex",
@@ -297,24 +301,29 @@ impl Ingester {
     }
 
     fn choose_date(&self, raw: &Raw, doc: &Document) -> Option<PartialDate> {
-        if let Some(d) = raw.source_date.as_deref().and_then(parse_date_str) {
+        let now = raw.fetched_at.unwrap_or_else(chrono::Utc::now);
+        let latest_year = crate::date::year_of(&now) + MAX_YEARS_AHEAD;
+        let plausible = |d: &PartialDate| d.year().is_none_or(|y| y <= latest_year);
+        if let Some(d) = raw.source_date.as_deref().and_then(parse_date_str).filter(plausible) {
             return Some(d);
         }
-        if let Some(d) = raw.meta.published {
+        if let Some(d) = raw.meta.published.filter(plausible) {
             return Some(d);
         }
         let ref_year = raw.fetched_at.map(|t| crate::date::year_of(&t));
         let text_ref = first_full_year(&doc.text).or(ref_year);
         if !raw.header_text.is_empty() {
-            if let Some((d, _)) = publication_date(&raw.header_text, text_ref) {
+            if let Some((d, _)) = publication_date(&raw.header_text, text_ref).filter(|(d, _)| plausible(d)) {
                 return Some(d);
             }
         }
-        if let Some(d) = raw.hint_date.as_deref().and_then(parse_date_str) {
+        if let Some(d) = raw.hint_date.as_deref().and_then(parse_date_str).filter(plausible) {
             return Some(d);
         }
         let head = format!("{}\n\n{}", doc.title, doc.text);
-        publication_date(&head, text_ref).map(|(d, _)| d)
+        publication_date(&head, text_ref)
+            .map(|(d, _)| d)
+            .filter(plausible)
     }
 
     /// The publisher's region first (from the crawler's hint, the source name or a national publisher), then the

@@ -149,3 +149,27 @@ fn pdf_fixtures_give_their_text() {
         }
     }
 }
+
+/// A source date a thousand years ahead (Finlex has `2989-10-20` for a decree of 1989) is a typo: the document takes
+/// its date from its own text instead, or has none, rather than landing at the far end of every timeline.
+#[test]
+fn a_source_date_far_in_the_future_is_set_aside() {
+    let record = |date: &str, text: &str| sotehaku_ingest::SourceRecord {
+        id: Some("finlex:sd:1989/920".into()),
+        title: Some("Asetus aluepolitiikasta".into()),
+        date: Some(date.into()),
+        text: text.into(),
+        ..Default::default()
+    };
+    let dated_text = "Asetus aluepolitiikasta\n20.10.1989\n1 §\nMinisteriöiden on pyydettävä lausunto.";
+    let undated_text = "Asetus aluepolitiikasta\n1 §\nMinisteriöiden on pyydettävä lausunto.";
+    let ingester = Ingester::new();
+    let published = |date: &str, text: &str| {
+        let doc = ingester.process(record(date, text)).expect("a document, not an error");
+        doc.published.map(|d| d.to_string())
+    };
+    assert_eq!(published("2989-10-20", dated_text).as_deref(), Some("1989-10-20"));
+    assert_eq!(published("2989-10-20", undated_text), None);
+    assert_eq!(published("1989-10-21", dated_text).as_deref(), Some("1989-10-21"));
+    assert_eq!(published("2026-01-15", undated_text).as_deref(), Some("2026-01-15"));
+}
