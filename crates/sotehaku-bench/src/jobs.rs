@@ -38,7 +38,7 @@ pub enum IndexJob {
 pub fn run_job(args: &[String]) -> Result<String, BenchError> {
     let usage = || {
         BenchError::Usage(format!(
-            "usage: {JOB_COMMAND} index-ours|index-raw|compact|query-loop|serve ..."
+            "usage: {JOB_COMMAND} index-ours|index-raw|compact|query-loop INDEX ROUNDS [QUERIES.tsv]|serve ..."
         ))
     };
     let arg = |i: usize| args.get(i).ok_or_else(usage);
@@ -60,16 +60,39 @@ pub fn run_job(args: &[String]) -> Result<String, BenchError> {
             0
         }
         "query-loop" => {
-            // For profilers: our engine over the query set, `rounds` times.
+            // For profilers: our engine over the query set (or a query file), `rounds` times; the median time and
+            // the hit count of each query go to standard error, slowest first.
             let engine = Engine::open(Path::new(arg(1)?))?;
             let rounds: u64 = arg(2)?.parse().map_err(|_| usage())?;
-            let queries = crate::queries::parse(crate::queries::DEFAULT_QUERIES)?;
+            let queries = match args.get(3) {
+                Some(file) => crate::queries::parse(
+                    &std::fs::read_to_string(file).map_err(BenchError::io(file))?,
+                )?,
+                None => crate::queries::parse(crate::queries::DEFAULT_QUERIES)?,
+            };
             let mut n = 0;
+            let mut per_query = vec![(Vec::new(), 0usize); queries.len()];
             for _ in 0..rounds.min(1_000_000) {
-                for q in &queries {
-                    engine.search(&q.to_engine_query()?)?;
+                for (i, q) in queries.iter().enumerate() {
+                    let t = Instant::now();
+                    let r = engine.search(&q.to_engine_query()?)?;
+                    per_query[i].0.push(t.elapsed().as_secs_f64() * 1000.0);
+                    per_query[i].1 = r.total;
                     n += 1;
                 }
+            }
+            let mut medians: Vec<(f64, usize, String)> = queries
+                .iter()
+                .zip(&mut per_query)
+                .map(|(q, (times, total))| {
+                    times.sort_by(f64::total_cmp);
+                    let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
+                    (median, *total, q.to_tsv_line())
+                })
+                .collect();
+            medians.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (median, total, line) in medians {
+                eprintln!("{median:.3} ms\t{total} hits\t{line}");
             }
             n
         }
