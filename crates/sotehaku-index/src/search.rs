@@ -36,8 +36,8 @@ const SNIPPET_CHARS: usize = 220;
 const SNIPPET_SCAN_BYTES: usize = 3_000;
 /// Around the first spotted query word, the snippet generator analyses this many bytes before and after it:
 /// analysing a whole 1 MB statute for each hit would cost more than the search itself.
-const SNIPPET_WINDOW_BEFORE: usize = 200;
-const SNIPPET_WINDOW_AFTER: usize = 700;
+const SNIPPET_WINDOW_BEFORE: usize = 120;
+const SNIPPET_WINDOW_AFTER: usize = 400;
 /// The `flags` facet value of documents the public endpoint must not show.
 pub const RESTRICTED_FLAG: &str = "restricted";
 

@@ -21,21 +21,27 @@ const MAX_ID_BYTES: usize = 512;
 
 /// `GET /api/search`: the CLI's `--json` answer plus `histogram`.
 pub async fn search(State(state): State<AppState>, params: SearchParams) -> Result<Response, Problem> {
-    let value = state
+    let body = state
         .run_blocking(move |engine| {
             let results = engine.search(&params.query)?;
             let histogram = timeline::histogram(&params.query, &results, params.interval)?;
-            let mut value = serde_json::to_value(&results).map_err(Problem::internal)?;
-            if let Some(map) = value.as_object_mut() {
-                map.insert(
-                    "histogram".into(),
-                    serde_json::to_value(&histogram).map_err(Problem::internal)?,
-                );
-            }
-            Ok(value)
+            // Serialized once, straight to bytes, on the blocking pool (not through a `serde_json::Value` tree).
+            serde_json::to_vec(&SearchAnswer {
+                results: &results,
+                histogram,
+            })
+            .map_err(Problem::internal)
         })
         .await?;
-    Ok(Json(value).into_response())
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+}
+
+/// The body of `GET /api/search`.
+#[derive(Serialize)]
+struct SearchAnswer<'a> {
+    #[serde(flatten)]
+    results: &'a sotehaku::SearchResults,
+    histogram: timeline::Histogram,
 }
 
 /// `GET /api/search.atom`: the newest matching documents as an Atom feed.
