@@ -65,9 +65,7 @@ pub fn run_job(args: &[String]) -> Result<String, BenchError> {
             let engine = Engine::open(Path::new(arg(1)?))?;
             let rounds: u64 = arg(2)?.parse().map_err(|_| usage())?;
             let queries = match args.get(3) {
-                Some(file) => crate::queries::parse(
-                    &std::fs::read_to_string(file).map_err(BenchError::io(file))?,
-                )?,
+                Some(file) => crate::queries::parse(&std::fs::read_to_string(file).map_err(BenchError::io(file))?)?,
                 None => crate::queries::parse(crate::queries::DEFAULT_QUERIES)?,
             };
             let mut n = 0;

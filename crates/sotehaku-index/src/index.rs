@@ -337,8 +337,14 @@ impl Indexer {
             td.add_facet(f.theme, Facet::from_path([theme.as_str()]));
         }
         td.add_facet(f.doc_type, Facet::from_path([doc.doc_type.slug()]));
-        let json = serde_json::to_string(doc).map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
+        // The text goes to its own field; the JSON keeps the rest (a shallow copy would need a second Document type).
+        let without_text = Document {
+            text: String::new(),
+            ..doc.clone()
+        };
+        let json = serde_json::to_string(&without_text).map_err(|e| IndexError::InvalidDocument(e.to_string()))?;
         td.add_text(f.doc, json);
+        td.add_text(f.body, &doc.text);
         Ok(td)
     }
 }

@@ -13,7 +13,7 @@ use crate::analysis::AnalyzerKind;
 use crate::IndexError;
 
 /// Bumped whenever the schema or the way documents are turned into index fields changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the metadata file written next to tantivy's own files.
 pub const META_FILE: &str = "sotehaku-index.json";
@@ -43,8 +43,10 @@ pub struct Fields {
     pub flags: Field,
     /// The day after which minutes must be re-fetched before being shown (see `Document::recheck_due`).
     pub recheck_due: Field,
-    /// The whole [`sotehaku_ingest::Document`] as JSON, for display.
+    /// The [`sotehaku_ingest::Document`] as JSON, for display, with an empty text.
     pub doc: Field,
+    /// The document's text, stored apart from `doc`: a hit's snippet reads a window of it without parsing JSON.
+    pub body: Field,
 }
 
 fn text_options(tokenizer: &str, positions: bool) -> TextOptions {
@@ -91,6 +93,7 @@ pub fn build_schema(kind: AnalyzerKind) -> (Schema, Fields) {
             .set_precision(DateTimePrecision::Seconds),
     );
     let doc = b.add_text_field("doc", STORED);
+    let body = b.add_text_field("body", STORED);
     let fields = Fields {
         id,
         title,
@@ -107,6 +110,7 @@ pub fn build_schema(kind: AnalyzerKind) -> (Schema, Fields) {
         flags,
         recheck_due,
         doc,
+        body,
     };
     (b.build(), fields)
 }
@@ -135,6 +139,7 @@ impl Fields {
             flags: get("flags")?,
             recheck_due: get("recheck_due")?,
             doc: get("doc")?,
+            body: get("body")?,
         })
     }
 }

@@ -440,9 +440,9 @@ impl SearchIndex {
         };
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored {
-            let doc = self.load(&searcher, addr)?;
+            let (doc, stored) = self.load_without_text(&searcher, addr)?;
             hits.push(Hit {
-                snippet: snippets.for_document(&doc)?,
+                snippet: snippets.for_text(doc.language, self.body(&stored))?,
                 id: doc.id,
                 title: doc.title,
                 url: doc.url,
@@ -484,19 +484,39 @@ impl SearchIndex {
         Ok(self.search(&request)?.facets)
     }
 
+    /// The stored document, text included.
     fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Document, IndexError> {
+        let (mut doc, stored) = self.load_without_text(searcher, addr)?;
+        doc.text = self.body(&stored).to_string();
+        Ok(doc)
+    }
+
+    /// The stored document with an empty text, and the stored fields to read the text from ([`Self::body`]): a hit
+    /// only needs a window of its text, and long statutes are megabytes.
+    fn load_without_text(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+    ) -> Result<(Document, TantivyDocument), IndexError> {
+        let corrupt = |reason: String| IndexError::Corrupt {
+            dir: Default::default(),
+            reason,
+        };
         let stored: TantivyDocument = searcher.doc(addr)?;
         let json = stored
             .get_first(self.fields.doc)
             .and_then(|v| v.as_str())
-            .ok_or_else(|| IndexError::Corrupt {
-                dir: Default::default(),
-                reason: "a document lost its stored JSON".into(),
-            })?;
-        serde_json::from_str(json).map_err(|e| IndexError::Corrupt {
-            dir: Default::default(),
-            reason: format!("stored document: {e}"),
-        })
+            .ok_or_else(|| corrupt("a document lost its stored JSON".into()))?;
+        let doc = serde_json::from_str(json).map_err(|e| corrupt(format!("stored document: {e}")))?;
+        Ok((doc, stored))
+    }
+
+    /// The stored text (empty if a document has none).
+    fn body<'d>(&self, stored: &'d TantivyDocument) -> &'d str {
+        stored
+            .get_first(self.fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
     }
 
     /// The filters of a request, one per filtered dimension, for [`FilteredFacetSearch`].
@@ -681,9 +701,10 @@ impl Generator {
 }
 
 impl Snippets<'_> {
-    fn for_document(&self, doc: &Document) -> Result<Snippet, IndexError> {
+    /// The snippet of a hit in `language` whose stored text is `text`.
+    fn for_text(&self, language: Option<Language>, text: &str) -> Result<Snippet, IndexError> {
         if self.enabled {
-            let (cell, field, finnish_chain) = if doc.language == Some(Language::Swedish) {
+            let (cell, field, finnish_chain) = if language == Some(Language::Swedish) {
                 (&self.swedish, self.text_sv, false)
             } else {
                 (&self.finnish, self.text, self.finnish_chain)
@@ -692,7 +713,7 @@ impl Snippets<'_> {
                 let _ = cell.set(Generator::new(self.searcher, self.query, field, finnish_chain)?);
             }
             if let Some(g) = cell.get() {
-                let window = g.window(&doc.text);
+                let window = g.window(text);
                 let s = g.snippets.snippet(window);
                 if !s.highlighted().is_empty() {
                     return Ok(Snippet {
@@ -703,7 +724,7 @@ impl Snippets<'_> {
             }
         }
         Ok(Snippet {
-            text: leading_text(&doc.text, SNIPPET_CHARS),
+            text: leading_text(text, SNIPPET_CHARS),
             highlights: Vec::new(),
         })
     }

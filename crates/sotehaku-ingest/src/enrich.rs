@@ -321,9 +321,7 @@ impl Ingester {
             return Some(d);
         }
         let head = format!("{}\n\n{}", doc.title, doc.text);
-        publication_date(&head, text_ref)
-            .map(|(d, _)| d)
-            .filter(plausible)
+        publication_date(&head, text_ref).map(|(d, _)| d).filter(plausible)
     }
 
     /// The publisher's region first (from the crawler's hint, the source name or a national publisher), then the

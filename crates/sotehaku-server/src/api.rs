@@ -33,7 +33,11 @@ pub async fn search(State(state): State<AppState>, params: SearchParams) -> Resu
             .map_err(Problem::internal)
         })
         .await?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response())
 }
 
 /// The body of `GET /api/search`.
