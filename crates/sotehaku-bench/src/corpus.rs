@@ -109,10 +109,16 @@ pub fn export_peer_docs(index_dir: &Path, out: &Path) -> Result<usize, BenchErro
         .schema()
         .get_field("doc")
         .map_err(|_| BenchError::child("export", format!("{} has no stored doc field", index_dir.display())))?;
+    // The text is stored apart from the JSON document (schema version 3).
+    let body_field = index
+        .schema()
+        .get_field("body")
+        .map_err(|_| BenchError::child("export", format!("{} has no stored body field", index_dir.display())))?;
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let mut writer = BufWriter::new(File::create(out).map_err(BenchError::io(out))?);
     let mut n = 0;
+    let mut with_text = 0;
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc_id in 0..segment.max_doc() {
             if segment.is_deleted(doc_id) {
@@ -122,10 +128,16 @@ pub fn export_peer_docs(index_dir: &Path, out: &Path) -> Result<usize, BenchErro
             let Some(json) = stored.get_first(doc_field).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let doc: sotehaku::Document = serde_json::from_str(json).map_err(|source| BenchError::Json {
+            let mut doc: sotehaku::Document = serde_json::from_str(json).map_err(|source| BenchError::Json {
                 what: format!("stored document {doc_id}"),
                 source,
             })?;
+            doc.text = stored
+                .get_first(body_field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            with_text += usize::from(!doc.text.trim().is_empty());
             let line = serde_json::to_string(&PeerDoc::from_document(&doc)).map_err(|source| BenchError::Json {
                 what: "peer document".into(),
                 source,
@@ -135,6 +147,13 @@ pub fn export_peer_docs(index_dir: &Path, out: &Path) -> Result<usize, BenchErro
         }
     }
     writer.flush().map_err(BenchError::io(out))?;
+    if n > 0 && with_text == 0 {
+        // The peers would index empty documents and every comparison would be meaningless.
+        return Err(BenchError::child(
+            "export",
+            format!("none of the {n} documents of {} has a text", index_dir.display()),
+        ));
+    }
     Ok(n)
 }
 
