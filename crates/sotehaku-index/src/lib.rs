@@ -30,6 +30,7 @@ mod facets;
 #[doc(hidden)]
 pub mod fuzzing;
 mod index;
+mod pruned;
 mod query;
 mod schema;
 mod search;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -54,6 +54,27 @@ pub(crate) struct QueryBuilder {
 pub(crate) struct BuiltQuery {
     pub query: Box<dyn Query>,
     pub has_terms: bool,
+    /// Whether `query` is a flat disjunction of weighted terms (no phrases, no required or excluded words): such a
+    /// query can be counted without scores and its best hits found with block-max WAND.
+    pub flat: bool,
+}
+
+/// A converted piece of the query, and the same piece as weighted alternative terms when it is one.
+struct Converted {
+    query: Box<dyn Query>,
+    /// The terms whose weighted sum of scores `query` is, when it is only that.
+    flat: Option<Vec<(Term, f32)>>,
+}
+
+impl Converted {
+    fn boosted(self, factor: f32) -> Converted {
+        Converted {
+            query: boost(self.query, factor),
+            flat: self
+                .flat
+                .map(|terms| terms.into_iter().map(|(t, w)| (t, w * factor)).collect()),
+        }
+    }
 }
 
 impl QueryBuilder {
@@ -66,10 +87,22 @@ impl QueryBuilder {
         })?;
         let mut words = 0;
         let mut has_terms = false;
-        let query = self.convert(&ast, text, &mut words, &mut has_terms)?;
-        Ok(BuiltQuery {
-            query: query.unwrap_or_else(|| Box::new(EmptyQuery)),
-            has_terms,
+        Ok(match self.convert(&ast, text, &mut words, &mut has_terms)? {
+            None => BuiltQuery {
+                query: Box::new(EmptyQuery),
+                has_terms,
+                flat: false,
+            },
+            Some(Converted { flat: Some(terms), .. }) if !terms.is_empty() => BuiltQuery {
+                query: flat_query(terms),
+                has_terms,
+                flat: true,
+            },
+            Some(converted) => BuiltQuery {
+                query: converted.query,
+                has_terms,
+                flat: false,
+            },
         })
     }
 
@@ -79,7 +112,7 @@ impl QueryBuilder {
         text: &str,
         words: &mut usize,
         has_terms: &mut bool,
-    ) -> Result<Option<Box<dyn Query>>, IndexError> {
+    ) -> Result<Option<Converted>, IndexError> {
         let user_error = |reason: String| IndexError::Query {
             query: text.chars().take(200).collect(),
             reason,
@@ -103,7 +136,20 @@ impl QueryBuilder {
                 if converted.len() == 1 && converted[0].0 != Occur::MustNot {
                     return Ok(converted.pop().map(|(_, q)| q));
                 }
-                Ok(Some(Box::new(BooleanQuery::new(converted))))
+                // Optional words whose scores add up: the clause is their terms, side by side.
+                let flat = converted.iter().all(|(o, _)| *o == Occur::Should).then(|| {
+                    converted
+                        .iter()
+                        .map(|(_, c)| c.flat.clone())
+                        .collect::<Option<Vec<_>>>()
+                        .map(|all| all.concat())
+                });
+                Ok(Some(Converted {
+                    query: Box::new(BooleanQuery::new(
+                        converted.into_iter().map(|(o, c)| (o, c.query)).collect(),
+                    )),
+                    flat: flat.flatten(),
+                }))
             }
             UserInputAst::Boost(sub, boost) => {
                 let boost = boost.into_inner() as f32;
@@ -112,9 +158,7 @@ impl QueryBuilder {
                         "a boost must be a number between 0 and 1000, not {boost}"
                     )));
                 }
-                Ok(self
-                    .convert(sub, text, words, has_terms)?
-                    .map(|q| Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>))
+                Ok(self.convert(sub, text, words, has_terms)?.map(|c| c.boosted(boost)))
             }
             UserInputAst::Leaf(leaf) => match leaf.as_ref() {
                 UserInputLeaf::Literal(literal) => {
@@ -124,7 +168,10 @@ impl QueryBuilder {
                     }
                     self.literal(literal, text, has_terms)
                 }
-                UserInputLeaf::All => Ok(Some(Box::new(tantivy::query::AllQuery))),
+                UserInputLeaf::All => Ok(Some(Converted {
+                    query: Box::new(tantivy::query::AllQuery),
+                    flat: None,
+                })),
                 UserInputLeaf::Range { .. } | UserInputLeaf::Set { .. } => Err(user_error(
                     "ranges and sets are not supported in the query; use the date and facet filters".into(),
                 )),
@@ -140,7 +187,7 @@ impl QueryBuilder {
         literal: &UserInputLiteral,
         text: &str,
         has_terms: &mut bool,
-    ) -> Result<Option<Box<dyn Query>>, IndexError> {
+    ) -> Result<Option<Converted>, IndexError> {
         let wanted: Vec<usize> = match &literal.field_name {
             None => (0..self.fields.len()).collect(),
             Some(name) => {
@@ -157,7 +204,7 @@ impl QueryBuilder {
             }
         };
         let phrase = literal.delimiter != Delimiter::None;
-        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        let mut per_field: Vec<Converted> = Vec::new();
         let mut primary_terms = false;
         for i in wanted {
             let field = &mut self.fields[i];
@@ -166,42 +213,48 @@ impl QueryBuilder {
                 continue;
             }
             primary_terms |= field.primary;
-            let q = if field.parts {
+            let converted = if field.parts {
                 if phrase {
                     continue;
                 }
                 // Parts are alternatives: a document with more of them scores higher.
-                let terms: Vec<Box<dyn Query>> = distinct(positions.into_iter().flatten())
-                    .into_iter()
-                    .map(|t| term_query(field.field, &t))
-                    .collect();
-                Some(should(terms))
-            } else if phrase && positions.len() > 1 {
-                // Base forms position by position; an ambiguous word is matched by its first reading.
-                let terms: Vec<(usize, Term)> = positions
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(offset, alts)| alts.first().map(|t| (offset, Term::from_field_text(field.field, t))))
-                    .collect();
-                Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, literal.slop)) as Box<dyn Query>)
+                terms_sum(
+                    distinct(positions.into_iter().flatten())
+                        .iter()
+                        .map(|t| (Term::from_field_text(field.field, t), 1.0))
+                        .collect(),
+                )
+            } else if positions.len() > 1 {
+                if phrase {
+                    // Base forms position by position; an ambiguous word is matched by its first reading.
+                    let terms: Vec<(usize, Term)> = positions
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(offset, alts)| {
+                            alts.first().map(|t| (offset, Term::from_field_text(field.field, t)))
+                        })
+                        .collect();
+                    Converted {
+                        query: Box::new(PhraseQuery::new_with_offset_and_slop(terms, literal.slop)),
+                        flat: None,
+                    }
+                } else {
+                    // One literal that analyses into several words (e.g. "touko-/kesäkuu"): all are needed.
+                    Converted {
+                        query: must(
+                            positions
+                                .iter()
+                                .map(|alts| alternatives(field.field, alts).query)
+                                .collect(),
+                        ),
+                        flat: None,
+                    }
+                }
             } else {
-                // One word (or a quoted single word): its alternative base forms, best one counts.
-                let words: Vec<Box<dyn Query>> = positions
-                    .into_iter()
-                    .map(|alts| {
-                        let alts: Vec<Box<dyn Query>> = alts.iter().map(|t| term_query(field.field, t)).collect();
-                        if alts.len() == 1 {
-                            alts.into_iter().next().unwrap_or_else(|| Box::new(EmptyQuery))
-                        } else {
-                            Box::new(DisjunctionMaxQuery::new(alts)) as Box<dyn Query>
-                        }
-                    })
-                    .collect();
-                Some(must(words))
+                // One word (or a quoted single word): its alternative base forms share the word's weight.
+                alternatives(field.field, &positions[0])
             };
-            if let Some(q) = q {
-                per_field.push(boost(q, field.boost));
-            }
+            per_field.push(converted.boosted(field.boost));
         }
         if !primary_terms {
             // A stop word (or punctuation) in Finnish: not searched in the other fields either.
@@ -219,15 +272,58 @@ impl QueryBuilder {
                 };
                 let mut ignored = false;
                 self.expand = false;
-                let q = self.literal(&expanded, text, &mut ignored);
+                let converted = self.literal(&expanded, text, &mut ignored);
                 self.expand = true;
-                if let Some(q) = q? {
-                    per_field.push(boost(q, EXPANSION_BOOST));
+                if let Some(converted) = converted? {
+                    per_field.push(converted.boosted(EXPANSION_BOOST));
                 }
             }
         }
-        Ok(Some(should(per_field)))
+        let flat = per_field
+            .iter()
+            .map(|c| c.flat.clone())
+            .collect::<Option<Vec<_>>>()
+            .map(|all| all.concat());
+        Ok(Some(Converted {
+            query: should(per_field.into_iter().map(|c| c.query).collect()),
+            flat,
+        }))
     }
+}
+
+/// A word's alternative base forms in `field`. Each has `1/n` of the word's weight, so an ambiguous word ("tuki":
+/// *tuki* or *tukea*) weighs as much as a plain one; measured on the dev topics like taking the best reading
+/// (nDCG@10 0.705 against 0.704), and unlike that it keeps the query a sum of terms.
+fn alternatives(field: Field, alts: &[String]) -> Converted {
+    let weight = 1.0 / alts.len().max(1) as f32;
+    terms_sum(alts.iter().map(|t| (Term::from_field_text(field, t), weight)).collect())
+}
+
+/// The weighted sum of the scores of `terms`.
+fn terms_sum(terms: Vec<(Term, f32)>) -> Converted {
+    Converted {
+        query: should(terms.iter().map(|(t, w)| boost(term_query(t.clone()), *w)).collect()),
+        flat: Some(terms),
+    }
+}
+
+/// One disjunction of weighted terms; a term that occurs more than once gets the sum of its weights, which scores
+/// the same as the repeated clauses.
+fn flat_query(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
+    let mut merged: Vec<(Term, f32)> = Vec::with_capacity(terms.len());
+    for (term, weight) in terms {
+        match merged.iter_mut().find(|(t, _)| *t == term) {
+            Some((_, w)) => *w += weight,
+            None => merged.push((term, weight)),
+        }
+    }
+    // A one-clause boolean query keeps block-max WAND (a bare term query would too, but one shape is simpler).
+    Box::new(BooleanQuery::new(
+        merged
+            .into_iter()
+            .map(|(t, w)| (Occur::Should, boost(term_query(t), w)))
+            .collect(),
+    ))
 }
 
 /// The distinct terms at each position of the analysed text.
@@ -251,11 +347,8 @@ fn distinct(terms: impl Iterator<Item = String>) -> BTreeSet<String> {
     terms.collect()
 }
 
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
 fn boost(q: Box<dyn Query>, factor: f32) -> Box<dyn Query> {

@@ -17,11 +17,12 @@ use tantivy::query::{AllQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::AnalyzerKind;
 use crate::facets::{Condition, DimensionCounts, DimensionFilter, FilteredFacetSearch};
 use crate::index::SearchIndex;
+use crate::pruned::{self, MatchSet};
 use crate::query::{BuiltQuery, QueryBuilder, SearchField, PARTS_BOOST, TITLE_BOOST};
 use crate::IndexError;
 
@@ -332,11 +333,12 @@ impl SearchIndex {
         Ok(self.build_query(query)?.query)
     }
 
-    fn build_query(&self, query: &str) -> Result<BuiltQuery, IndexError> {
+    pub(crate) fn build_query(&self, query: &str) -> Result<BuiltQuery, IndexError> {
         if query.trim().is_empty() {
             return Ok(BuiltQuery {
                 query: Box::new(AllQuery),
                 has_terms: true,
+                flat: false,
             });
         }
         self.query_builder().build(query)
@@ -350,6 +352,7 @@ impl SearchIndex {
         let BuiltQuery {
             query: user_query,
             has_terms,
+            flat,
         } = self.build_query(&request.query)?;
         let mut warnings = Vec::new();
         if !has_terms {
@@ -391,6 +394,29 @@ impl SearchIndex {
                 },
             )?;
             let top = fruit.inner.into_iter().map(|(_, addr)| (None, addr)).collect();
+            (top, fruit.total, fruit.counts, fruit.sideways)
+        } else if flat {
+            // Count every match without scoring it, then score only what may reach the top (block-max WAND).
+            let fruit = searcher.search(
+                user_query.as_ref(),
+                &FilteredFacetSearch {
+                    inner: MatchSet,
+                    tables,
+                    count_fields: count_fields.to_vec(),
+                    filters: filters.clone(),
+                    hidden: hidden.clone(),
+                },
+            )?;
+            let top = pruned::search(
+                &searcher,
+                user_query.as_ref(),
+                &fruit.inner,
+                request.offset,
+                request.limit,
+            )?
+            .into_iter()
+            .map(|(score, addr)| (Some(score), addr))
+            .collect();
             (top, fruit.total, fruit.counts, fruit.sideways)
         } else {
             let fruit = searcher.search(
@@ -442,7 +468,7 @@ impl SearchIndex {
         for (score, addr) in scored {
             let (doc, stored) = self.load_without_text(&searcher, addr)?;
             hits.push(Hit {
-                snippet: snippets.for_text(doc.language, self.body(&stored))?,
+                snippet: snippets.for_text(addr, doc.language, self.body(&stored))?,
                 id: doc.id,
                 title: doc.title,
                 url: doc.url,
@@ -627,6 +653,8 @@ struct Generator {
     /// Stems of the query's base forms (the base form less its last two letters, lowercase and capitalised):
     /// inflected forms mostly begin with them. Only chooses the window; the generator decides what to highlight.
     spotter: Option<aho_corasick::AhoCorasick>,
+    /// The query's terms in the field: a text can only have highlights if its document has one of them.
+    terms: Vec<Term>,
 }
 
 impl Generator {
@@ -635,6 +663,7 @@ impl Generator {
     fn new(searcher: &Searcher, query: &dyn Query, field: Field, finnish_chain: bool) -> Result<Generator, IndexError> {
         let mut terms: BTreeSet<String> = BTreeSet::new();
         let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+        let mut present = Vec::new();
         let mut failed = None;
         query.query_terms(&mut |term, _| {
             if term.field() != field {
@@ -648,6 +677,7 @@ impl Generator {
                     Ok(0) => {}
                     Ok(n) => {
                         weights.insert(text.to_string(), 1.0 / (1.0 + n as f32));
+                        present.push(term.clone());
                     }
                     Err(e) => failed = Some(e),
                 }
@@ -687,7 +717,39 @@ impl Generator {
                     .ok()
             })
             .flatten();
-        Ok(Generator { snippets, spotter })
+        Ok(Generator {
+            snippets,
+            spotter,
+            terms: present,
+        })
+    }
+
+    /// Whether the document at `address` has one of the query's terms in the field. When it has none (it matched
+    /// by its title or by compound parts only), no word of its text can be highlighted, and looking is skipped: on
+    /// a long text, spotting and analysing cost more than the rest of the search.
+    fn may_highlight(&self, searcher: &Searcher, address: DocAddress) -> Result<bool, IndexError> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let Some(field) = self.terms.first().map(Term::field) else {
+            return Ok(false);
+        };
+        let inverted = segment.inverted_index(field)?;
+        for term in &self.terms {
+            if let Some(mut postings) = inverted
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            {
+                // `seek` may not go backwards: the list may already start at or past the document.
+                let at = if postings.doc() < address.doc_id {
+                    postings.seek(address.doc_id)
+                } else {
+                    postings.doc()
+                };
+                if at == address.doc_id {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// The part of `text` to look for a snippet in: a window around the first spotted query word, else the start.
@@ -701,8 +763,8 @@ impl Generator {
 }
 
 impl Snippets<'_> {
-    /// The snippet of a hit in `language` whose stored text is `text`.
-    fn for_text(&self, language: Option<Language>, text: &str) -> Result<Snippet, IndexError> {
+    /// The snippet of the hit at `address` in `language` whose stored text is `text`.
+    fn for_text(&self, address: DocAddress, language: Option<Language>, text: &str) -> Result<Snippet, IndexError> {
         if self.enabled {
             let (cell, field, finnish_chain) = if language == Some(Language::Swedish) {
                 (&self.swedish, self.text_sv, false)
@@ -712,7 +774,10 @@ impl Snippets<'_> {
             if cell.get().is_none() {
                 let _ = cell.set(Generator::new(self.searcher, self.query, field, finnish_chain)?);
             }
-            if let Some(g) = cell.get() {
+            if let Some(g) = cell
+                .get()
+                .filter(|g| g.may_highlight(self.searcher, address).unwrap_or(true))
+            {
                 let window = g.window(text);
                 let s = g.snippets.snippet(window);
                 if !s.highlighted().is_empty() {
@@ -800,5 +865,40 @@ mod tests {
         // Near the ends of the text the window is simply cut there.
         assert!(window_around(&text, 3).starts_with("sanaä00"));
         assert!(text.ends_with(window_around(&text, text.len() - 5)));
+    }
+
+    #[test]
+    fn a_hit_matched_by_compound_parts_only_gets_the_beginning_of_its_text() {
+        let index = SearchIndex::in_memory(AnalyzerKind::Finnish).unwrap();
+        let mut indexer = index.indexer().unwrap();
+        let filler = "Muuta tekstiä. ".repeat(400);
+        let whole = format!("{filler}Hyvinvointialueen rahoitus kasvaa ensi vuonna.");
+        let parts = format!("Kunnan alueella edistetään asukkaiden hyvinvointia. {filler}");
+        indexer
+            .upsert(&sotehaku_ingest::Document::new("whole", "Tiedote", whole))
+            .unwrap();
+        indexer
+            .upsert(&sotehaku_ingest::Document::new("parts", "Tiedote", parts))
+            .unwrap();
+        indexer.commit().unwrap();
+        index.reload().unwrap();
+        let results = index.search(&SearchRequest::new("hyvinvointialue")).unwrap();
+        let snippet = |id: &str| {
+            let hit = results.hits.iter().find(|h| h.id == id).unwrap();
+            hit.snippet.clone()
+        };
+        let whole = snippet("whole");
+        assert_eq!(
+            whole
+                .highlights
+                .iter()
+                .map(|r| &whole.text[r.clone()])
+                .collect::<Vec<_>>(),
+            ["Hyvinvointialueen"],
+            "the word itself is highlighted, deep in the text"
+        );
+        let parts = snippet("parts");
+        assert!(parts.highlights.is_empty());
+        assert!(parts.text.starts_with("Kunnan alueella"), "{:?}", parts.text);
     }
 }
