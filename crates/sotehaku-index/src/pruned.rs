@@ -49,6 +49,12 @@ impl SegmentCollector for SegmentMatches {
         self.docs.insert(doc);
     }
 
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.docs.insert(doc);
+        }
+    }
+
     fn harvest(self) -> Self::Fruit {
         (self.segment, self.docs)
     }
