@@ -252,8 +252,11 @@ pub(crate) struct FacetTables {
     labels: Mutex<HashMap<(SegmentId, String), Arc<FacetColumn>>>,
     days: Mutex<HashMap<(SegmentId, String), Arc<DayColumn>>>,
     /// Per segment and set of hidden conditions (they change once a day), the documents they hide.
-    hidden: Mutex<HashMap<(SegmentId, String), Option<Arc<BitSet>>>>,
+    hidden: Mutex<HashMap<(SegmentId, String), HiddenDocs>>,
 }
+
+/// The documents of a segment that hidden conditions hide; `None` when there are none.
+type HiddenDocs = Option<Arc<BitSet>>;
 
 /// Most hidden-document sets kept; beyond, the cache starts over (the conditions change once a day).
 const MAX_HIDDEN_SETS: usize = 64;
@@ -288,7 +291,7 @@ impl FacetTables {
 
     /// The documents of `segment` that meet one of `conditions`, or `None` if none does. Testing two conditions
     /// for every hit of every public search cost a tenth of a server query; a bit test costs next to nothing.
-    fn hidden(&self, segment: &SegmentReader, conditions: &[Condition]) -> tantivy::Result<Option<Arc<BitSet>>> {
+    fn hidden(&self, segment: &SegmentReader, conditions: &[Condition]) -> tantivy::Result<HiddenDocs> {
         if conditions.is_empty() {
             return Ok(None);
         }

@@ -34,6 +34,7 @@ mod pruned;
 mod query;
 mod schema;
 mod search;
+mod stored;
 
 pub use analysis::AnalyzerKind;
 pub use index::{Indexer, SearchIndex};

@@ -3,6 +3,7 @@
 //! Facet counts are *disjunctive*: the counts of one facet ignore that facet's own filter (but honour the others), so
 //! a user who filtered on one region still sees how many hits the other regions have.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -14,16 +15,17 @@ use serde::{Serialize, Serializer};
 use sotehaku_ingest::{DocType, Document, Language, PartialDate, Region, Theme};
 use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, DocSet, Order, Searcher, Term};
 
 use crate::analysis::AnalyzerKind;
 use crate::facets::{Condition, DimensionCounts, DimensionFilter, FilteredFacetSearch};
 use crate::index::SearchIndex;
 use crate::pruned::{self, MatchSet};
 use crate::query::{BuiltQuery, QueryBuilder, SearchField, PARTS_BOOST, TITLE_BOOST};
+use crate::stored::{char_range, text_between, HitReader, StoredHit};
 use crate::IndexError;
 
 /// Most hits one request may return.
@@ -465,10 +467,12 @@ impl SearchIndex {
             swedish: OnceCell::new(),
         };
         let mut hits = Vec::with_capacity(scored.len());
+        let mut stored_hits = self.hit_reader(&searcher);
         for (score, addr) in scored {
-            let (doc, stored) = self.load_without_text(&searcher, addr)?;
+            let stored = stored_hits.read(addr)?;
+            let doc = self.parse_stored(&stored)?;
             hits.push(Hit {
-                snippet: snippets.for_text(addr, doc.language, self.body(&stored))?,
+                snippet: snippets.for_text(addr, doc.language, stored.body())?,
                 id: doc.id,
                 title: doc.title,
                 url: doc.url,
@@ -512,37 +516,24 @@ impl SearchIndex {
 
     /// The stored document, text included.
     fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Document, IndexError> {
-        let (mut doc, stored) = self.load_without_text(searcher, addr)?;
-        doc.text = self.body(&stored).to_string();
+        let stored = self.hit_reader(searcher).read(addr)?;
+        let mut doc = self.parse_stored(&stored)?;
+        doc.text = text_between(stored.body(), 0, usize::MAX).into_owned();
         Ok(doc)
     }
 
-    /// The stored document with an empty text, and the stored fields to read the text from ([`Self::body`]): a hit
-    /// only needs a window of its text, and long statutes are megabytes.
-    fn load_without_text(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-    ) -> Result<(Document, TantivyDocument), IndexError> {
-        let corrupt = |reason: String| IndexError::Corrupt {
-            dir: Default::default(),
-            reason,
-        };
-        let stored: TantivyDocument = searcher.doc(addr)?;
-        let json = stored
-            .get_first(self.fields.doc)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| corrupt("a document lost its stored JSON".into()))?;
-        let doc = serde_json::from_str(json).map_err(|e| corrupt(format!("stored document: {e}")))?;
-        Ok((doc, stored))
+    /// Reads stored hits: the JSON document, and the text as bytes (a hit only needs a window of it, and long
+    /// statutes are megabytes).
+    fn hit_reader<'s>(&self, searcher: &'s Searcher) -> HitReader<'s> {
+        HitReader::new(searcher, self.fields.doc, self.fields.body)
     }
 
-    /// The stored text (empty if a document has none).
-    fn body<'d>(&self, stored: &'d TantivyDocument) -> &'d str {
-        stored
-            .get_first(self.fields.body)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
+    /// The document of a stored hit, with an empty text.
+    fn parse_stored(&self, stored: &StoredHit) -> Result<Document, IndexError> {
+        serde_json::from_str(stored.json()?).map_err(|e| IndexError::Corrupt {
+            dir: Default::default(),
+            reason: format!("stored document: {e}"),
+        })
     }
 
     /// The filters of a request, one per filtered dimension, for [`FilteredFacetSearch`].
@@ -752,19 +743,31 @@ impl Generator {
         Ok(false)
     }
 
-    /// The part of `text` to look for a snippet in: a window around the first spotted query word, else the start.
-    fn window<'t>(&self, text: &'t str) -> &'t str {
-        let first = self.spotter.as_ref().and_then(|s| s.find(text)).map(|m| m.start());
+    /// The part of `body` to look for a snippet in: a window around the first spotted query word, else the start.
+    fn window<'t>(&self, body: &'t [u8]) -> Cow<'t, str> {
+        let first = self.spotter.as_ref().and_then(|s| s.find(body)).map(|m| m.start());
         match first {
-            Some(at) => window_around(text, at),
-            None => prefix(text, SNIPPET_SCAN_BYTES),
+            Some(at) => {
+                // A little more than the window, so that it can be cut between words.
+                let range = char_range(
+                    body,
+                    at.saturating_sub(SNIPPET_WINDOW_BEFORE + 8),
+                    at.saturating_add(SNIPPET_WINDOW_AFTER + 8),
+                );
+                let at = at.saturating_sub(range.start);
+                match String::from_utf8_lossy(&body[range]) {
+                    Cow::Borrowed(text) => Cow::Borrowed(window_around(text, at)),
+                    Cow::Owned(text) => Cow::Owned(window_around(&text, at).to_string()),
+                }
+            }
+            None => text_between(body, 0, SNIPPET_SCAN_BYTES),
         }
     }
 }
 
 impl Snippets<'_> {
-    /// The snippet of the hit at `address` in `language` whose stored text is `text`.
-    fn for_text(&self, address: DocAddress, language: Option<Language>, text: &str) -> Result<Snippet, IndexError> {
+    /// The snippet of the hit at `address` in `language` whose stored text is `body`.
+    fn for_text(&self, address: DocAddress, language: Option<Language>, body: &[u8]) -> Result<Snippet, IndexError> {
         if self.enabled {
             let (cell, field, finnish_chain) = if language == Some(Language::Swedish) {
                 (&self.swedish, self.text_sv, false)
@@ -778,8 +781,8 @@ impl Snippets<'_> {
                 .get()
                 .filter(|g| g.may_highlight(self.searcher, address).unwrap_or(true))
             {
-                let window = g.window(text);
-                let s = g.snippets.snippet(window);
+                let window = g.window(body);
+                let s = g.snippets.snippet(&window);
                 if !s.highlighted().is_empty() {
                     return Ok(Snippet {
                         text: s.fragment().to_string(),
@@ -789,7 +792,8 @@ impl Snippets<'_> {
             }
         }
         Ok(Snippet {
-            text: leading_text(text, SNIPPET_CHARS),
+            // Enough bytes for the lead, which is cut at a word.
+            text: leading_text(&text_between(body, 0, SNIPPET_SCAN_BYTES), SNIPPET_CHARS),
             highlights: Vec::new(),
         })
     }
@@ -822,11 +826,6 @@ fn window_around(text: &str, at: usize) -> &str {
         }
     }
     &text[start..end]
-}
-
-/// At most the first `max_bytes` bytes of `text`, cut at a character boundary.
-fn prefix(text: &str, max_bytes: usize) -> &str {
-    &text[..floor_char_boundary(text, max_bytes)]
 }
 
 /// The first `max_chars` characters of the text, cut at a word boundary, whitespace collapsed.
