@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
+use tantivy::store::StoreReader;
 use tantivy::{BitSet, DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Facet counts of one dimension: (label — the facet's last path component —, number of hits), each label once,
@@ -246,17 +247,30 @@ fn day_number(date: DateTime) -> i32 {
     i32::try_from(day).unwrap_or(if day < 0 { NO_DAY + 1 } else { i32::MAX })
 }
 
-/// Cached [`FacetColumn`]s and [`DayColumn`]s, by segment and field name.
-#[derive(Debug, Default)]
+/// Per-segment tables built on first use and kept while the segment lives: [`FacetColumn`]s and [`DayColumn`]s by
+/// field name, hidden documents, and doc-store readers.
+#[derive(Default)]
 pub(crate) struct FacetTables {
     labels: Mutex<HashMap<(SegmentId, String), Arc<FacetColumn>>>,
     days: Mutex<HashMap<(SegmentId, String), Arc<DayColumn>>>,
     /// Per segment and set of hidden conditions (they change once a day), the documents they hide.
     hidden: Mutex<HashMap<(SegmentId, String), HiddenDocs>>,
+    /// Per segment, the doc-store reader hits are read with, and its cache of decompressed blocks (as tantivy's own
+    /// searcher keeps one).
+    stores: Mutex<HashMap<SegmentId, Arc<StoreReader>>>,
+}
+
+impl std::fmt::Debug for FacetTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FacetTables").finish_non_exhaustive()
+    }
 }
 
 /// The documents of a segment that hidden conditions hide; `None` when there are none.
 type HiddenDocs = Option<Arc<BitSet>>;
+
+/// Decompressed doc-store blocks cached per segment: tantivy's own default for its searchers.
+const DOCSTORE_CACHE_BLOCKS: usize = 100;
 
 /// Most hidden-document sets kept; beyond, the cache starts over (the conditions change once a day).
 const MAX_HIDDEN_SETS: usize = 64;
@@ -319,6 +333,19 @@ impl FacetTables {
         Ok(built)
     }
 
+    /// The doc-store reader of `segment`, with tantivy's default cache of decompressed blocks.
+    pub(crate) fn store(&self, segment: &SegmentReader) -> std::io::Result<Arc<StoreReader>> {
+        let key = segment.segment_id();
+        if let Some(found) = self.stores.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(found);
+        }
+        let opened = Arc::new(segment.get_store_reader(DOCSTORE_CACHE_BLOCKS)?);
+        if let Ok(mut cache) = self.stores.lock() {
+            cache.insert(key, Arc::clone(&opened));
+        }
+        Ok(opened)
+    }
+
     /// Forgets the tables of segments that `searcher` no longer has (merged away or deleted).
     pub(crate) fn retain_segments_of(&self, searcher: &Searcher) {
         let live: Vec<SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
@@ -330,6 +357,9 @@ impl FacetTables {
         }
         if let Ok(mut cache) = self.hidden.lock() {
             cache.retain(|(id, _), _| live.contains(id));
+        }
+        if let Ok(mut cache) = self.stores.lock() {
+            cache.retain(|id, _| live.contains(id));
         }
     }
 }

@@ -467,7 +467,7 @@ impl SearchIndex {
             swedish: OnceCell::new(),
         };
         let mut hits = Vec::with_capacity(scored.len());
-        let mut stored_hits = self.hit_reader(&searcher);
+        let stored_hits = self.hit_reader(&searcher);
         for (score, addr) in scored {
             let stored = stored_hits.read(addr)?;
             let doc = self.parse_stored(&stored)?;
@@ -524,8 +524,8 @@ impl SearchIndex {
 
     /// Reads stored hits: the JSON document, and the text as bytes (a hit only needs a window of it, and long
     /// statutes are megabytes).
-    fn hit_reader<'s>(&self, searcher: &'s Searcher) -> HitReader<'s> {
-        HitReader::new(searcher, self.fields.doc, self.fields.body)
+    fn hit_reader<'s>(&'s self, searcher: &'s Searcher) -> HitReader<'s> {
+        HitReader::new(searcher, &self.facet_tables, self.fields.doc, self.fields.body)
     }
 
     /// The document of a stored hit, with an empty text.

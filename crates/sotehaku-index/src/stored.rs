@@ -14,20 +14,20 @@ use std::ops::Range;
 
 use tantivy::directory::OwnedBytes;
 use tantivy::schema::{Field, Value};
-use tantivy::store::StoreReader;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
+use crate::facets::FacetTables;
 use crate::IndexError;
 
 /// tantivy's type code of a text value (private in tantivy; the test below would catch a change).
 const TEXT_CODE: u8 = 0;
 
-/// Reads the stored JSON document and text of hits, one doc-store reader per segment, opened on first use.
+/// Reads the stored JSON document and text of hits, through the index's cached doc-store readers.
 pub(crate) struct HitReader<'s> {
     searcher: &'s Searcher,
+    tables: &'s FacetTables,
     json_field: Field,
     body_field: Field,
-    stores: Vec<Option<StoreReader>>,
 }
 
 /// One hit's stored bytes and where its fields are in them.
@@ -53,29 +53,20 @@ impl StoredHit {
 }
 
 impl<'s> HitReader<'s> {
-    pub fn new(searcher: &'s Searcher, json_field: Field, body_field: Field) -> Self {
+    pub fn new(searcher: &'s Searcher, tables: &'s FacetTables, json_field: Field, body_field: Field) -> Self {
         HitReader {
             searcher,
+            tables,
             json_field,
             body_field,
-            stores: Vec::new(),
         }
     }
 
-    pub fn read(&mut self, address: DocAddress) -> Result<StoredHit, IndexError> {
-        let segment = address.segment_ord as usize;
-        if self.stores.len() <= segment {
-            self.stores.resize_with(segment + 1, || None);
-        }
-        let store = match &mut self.stores[segment] {
-            Some(store) => store,
-            empty => empty.insert(
-                self.searcher
-                    .segment_reader(address.segment_ord)
-                    .get_store_reader(0)
-                    .map_err(tantivy::TantivyError::from)?,
-            ),
-        };
+    pub fn read(&self, address: DocAddress) -> Result<StoredHit, IndexError> {
+        let store = self
+            .tables
+            .store(self.searcher.segment_reader(address.segment_ord))
+            .map_err(tantivy::TantivyError::from)?;
         let bytes = store.get_document_bytes(address.doc_id)?;
         if let Some([json, body]) = text_fields(&bytes, [self.json_field, self.body_field]) {
             let json = json.filter(|j| !j.is_empty()).ok_or_else(lost_json)?;
@@ -187,7 +178,7 @@ mod tests {
         index.reload().unwrap();
         let searcher = index.reader.searcher();
         let f = &index.fields;
-        let mut reader = HitReader::new(&searcher, f.doc, f.body);
+        let reader = HitReader::new(&searcher, &index.facet_tables, f.doc, f.body);
         let addresses: Vec<DocAddress> = (0u32..)
             .zip(searcher.segment_readers())
             .flat_map(|(ord, segment)| (0..segment.max_doc()).map(move |doc| DocAddress::new(ord, doc)))
@@ -195,7 +186,10 @@ mod tests {
         assert!(addresses.len() >= 2);
         for address in addresses {
             // The bytes are read in place, not through the fallback.
-            let store = searcher.segment_reader(address.segment_ord).get_store_reader(0).unwrap();
+            let store = searcher
+                .segment_reader(address.segment_ord)
+                .get_store_reader(0)
+                .unwrap();
             let bytes = store.get_document_bytes(address.doc_id).unwrap();
             assert!(matches!(text_fields(&bytes, [f.doc, f.body]), Some([Some(_), Some(_)])));
             let hit = reader.read(address).unwrap();
