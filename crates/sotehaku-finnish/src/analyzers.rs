@@ -153,6 +153,13 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(FI_SNOWBALL, snowball());
 }
 
+/// Registers [`FI_BASE`] and [`FI_PARTS`] over `analyzer` instead of the built-in one: the same tokens, another
+/// cache (a bulk load's, see [`WordAnalyzer::with_cache`]).
+pub fn register_finnish_with(manager: &TokenizerManager, analyzer: Arc<WordAnalyzer>) {
+    manager.register(FI_BASE, fi_base_with(Arc::clone(&analyzer)));
+    manager.register(FI_PARTS, fi_parts_with(analyzer));
+}
+
 /// Most phrase variants (combinations of alternatives) [`field_query`] builds for one phrase; beyond that only the
 /// first alternative of each position is used.
 pub const MAX_PHRASE_VARIANTS: usize = 16;
